@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events'
+import { randomUUID } from 'node:crypto'
+import type { DatabaseSync } from 'node:sqlite'
+import type { DeliveredMessage, EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import { partitionFor, sleep } from '../../core/shared/partition'
+import { inTransaction, openDatabase } from './sqlite'
+
+const POLL_MS = 250
+const BATCH = 200
+const MAX_BACKOFF_MS = 5000
+
+/**
+ * A partitioned, durable log in SQLite with consumer groups and committed
+ * offsets: Kafka's semantics for one process. Members of one group split a
+ * topic's partitions between them.
+ */
+export class EmbeddedEventBus implements EventBus {
+  readonly kind = 'embedded-log'
+  private readonly db: DatabaseSync
+  private readonly wakeUp = new EventEmitter().setMaxListeners(0)
+  private readonly members = new Map<string, string[]>()
+  private readonly running = new Set<Subscription>()
+
+  constructor(file: string, private readonly defaultPartitions = 3) {
+    this.db = openDatabase(file)
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY, partitions INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS messages (topic TEXT, partition INTEGER, offset INTEGER, key TEXT, value TEXT, headers TEXT, ts INTEGER,
+        PRIMARY KEY (topic, partition, offset));
+      CREATE TABLE IF NOT EXISTS offsets (grp TEXT, topic TEXT, partition INTEGER, offset INTEGER, PRIMARY KEY (grp, topic, partition));`)
+  }
+
+  async ensureTopics(topics: TopicSpec[]) {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)')
+    for (const topic of topics) insert.run(topic.name, topic.partitions)
+  }
+
+  private partitionsOf(topic: string): number {
+    const row = this.db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic)
+    if (row) return Number(row.partitions)
+    this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)').run(topic, this.defaultPartitions)
+    return this.defaultPartitions
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]) {
+    const partitions = this.partitionsOf(topic)
+    inTransaction(this.db, () => {
+      const next = this.db.prepare('SELECT COALESCE(MAX(offset), -1) + 1 AS next FROM messages WHERE topic = ? AND partition = ?')
+      const insert = this.db.prepare('INSERT INTO messages (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      for (const message of messages) {
+        const partition = partitionFor(message.key, partitions)
+        const offset = Number(next.get(topic, partition)!.next)
+        insert.run(topic, partition, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), Date.now())
+      }
+    })
+    this.wakeUp.emit(topic)
+  }
+
+  /** The partitions this member owns: an even share of the group's members. */
+  private assigned(groupId: string, memberId: string, topic: string): number[] {
+    const members = this.members.get(groupId) ?? []
+    const index = members.indexOf(memberId)
+    const count = this.partitionsOf(topic)
+    return Array.from({ length: count }, (_, p) => p).filter(p => p % members.length === index)
+  }
+
+  private committed(groupId: string, topic: string, partition: number, fromBeginning: boolean): number {
+    const row = this.db.prepare('SELECT offset FROM offsets WHERE grp = ? AND topic = ? AND partition = ?').get(groupId, topic, partition)
+    if (row) return Number(row.offset)
+    if (fromBeginning) return -1
+    const end = this.db.prepare('SELECT COALESCE(MAX(offset), -1) AS last FROM messages WHERE topic = ? AND partition = ?').get(topic, partition)!
+    this.commit(groupId, topic, partition, Number(end.last))
+    return Number(end.last)
+  }
+
+  private commit(groupId: string, topic: string, partition: number, offset: number) {
+    this.db.prepare('INSERT INTO offsets (grp, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET offset = excluded.offset')
+      .run(groupId, topic, partition, offset)
+  }
+
+  private fetch(topic: string, partition: number, after: number): DeliveredMessage[] {
+    return this.db.prepare('SELECT * FROM messages WHERE topic = ? AND partition = ? AND offset > ? ORDER BY offset LIMIT ?')
+      .all(topic, partition, after, BATCH)
+      .map(row => ({
+        topic, partition, offset: String(row.offset), key: row.key as string, value: row.value as string,
+        headers: JSON.parse(row.headers as string) as Record<string, string>, timestamp: Number(row.ts),
+      }))
+  }
+
+  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    const memberId = randomUUID()
+    this.members.set(options.groupId, [...(this.members.get(options.groupId) ?? []), memberId])
+    for (const topic of options.topics) this.partitionsOf(topic)
+    let stopped = false
+    let wake: () => void = () => {}
+    const onPublish = () => wake()
+    for (const topic of options.topics) this.wakeUp.on(topic, onPublish)
+
+    const deliver = async (message: DeliveredMessage) => {
+      for (let attempt = 0; !stopped; attempt++) {
+        try {
+          await handler(message)
+          this.commit(options.groupId, message.topic, message.partition, Number(message.offset))
+          return
+        }
+        catch (error) {
+          console.warn(`[bus] ${options.groupId} failed on ${message.topic}/${message.partition}@${message.offset}: ${(error as Error).message}`)
+          await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
+        }
+      }
+    }
+
+    const loop = (async () => {
+      while (!stopped) {
+        let delivered = 0
+        for (const topic of options.topics) {
+          for (const partition of this.assigned(options.groupId, memberId, topic)) {
+            const after = this.committed(options.groupId, topic, partition, options.fromBeginning ?? false)
+            for (const message of this.fetch(topic, partition, after)) {
+              if (stopped) break
+              await deliver(message)
+              delivered++
+            }
+          }
+        }
+        if (!delivered && !stopped) await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS)
+          wake = () => { clearTimeout(timer); resolve() }
+        })
+      }
+    })()
+
+    const subscription: Subscription = {
+      stop: async () => {
+        stopped = true
+        wake()
+        await loop
+        for (const topic of options.topics) this.wakeUp.off(topic, onPublish)
+        this.members.set(options.groupId, (this.members.get(options.groupId) ?? []).filter(m => m !== memberId))
+        this.running.delete(subscription)
+      },
+    }
+    this.running.add(subscription)
+    return subscription
+  }
+
+  async ping() {
+    return this.db.isOpen
+  }
+
+  async close() {
+    await Promise.all([...this.running].map(s => s.stop()))
+    if (this.db.isOpen) this.db.close()
+  }
+}

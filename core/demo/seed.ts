@@ -1,0 +1,84 @@
+import { Faker, base, en } from '@faker-js/faker'
+import type { Domain } from '../domain'
+import { DomainError } from '../domain/errors'
+
+export const DEMO_PASSWORD = 'c18n-demo'
+/** The accounts the README lists; every other demo user is generated. */
+export const DEMO_ACCOUNTS = [
+  { handle: 'ada', displayName: 'Ada Lovelace', role: 'admin' as const, interests: ['mathematics', 'computing', 'poetry'] },
+  { handle: 'grace', displayName: 'Grace Hopper', role: 'user' as const, interests: ['compilers', 'computing', 'sailing'] },
+  { handle: 'alan', displayName: 'Alan Turing', role: 'user' as const, interests: ['mathematics', 'running', 'biology'] },
+  { handle: 'katherine', displayName: 'Katherine Johnson', role: 'user' as const, interests: ['space', 'mathematics', 'music'] },
+]
+
+const TOPICS = ['computing', 'mathematics', 'space', 'music', 'gardening', 'cooking', 'cycling', 'running', 'photography',
+  'books', 'poetry', 'biology', 'chess', 'sailing', 'film', 'design', 'history', 'languages', 'climbing', 'compilers']
+
+const SEED_MARKER = 'seed-v1'
+const GENERATED_USERS = 48
+const COMMUNITIES = 16
+const GROUPS = 10
+
+interface Meta { _id: string, at: string }
+
+/** Ignores "already there", so a seed interrupted halfway can run again. */
+async function once<T>(work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work()
+  }
+  catch (error) {
+    if (error instanceof DomainError && error.kind === 'conflict') return null
+    throw error
+  }
+}
+
+/**
+ * Deterministic demo data: the same seed gives the same people, communities
+ * and groups. Runs once per data folder; a marker stops it on later starts.
+ */
+export async function seedDemoData(domain: Domain, log: (line: string) => void = () => {}): Promise<boolean> {
+  const meta = domain.ports.store.collection<Meta>('meta')
+  if (await meta.findOne({ _id: SEED_MARKER })) return false
+  const faker = new Faker({ locale: [en, base] })
+  faker.seed(18)
+  const started = Date.now()
+
+  for (const account of DEMO_ACCOUNTS) {
+    await once(() => domain.users.create({ ...account, bio: faker.person.bio(), password: DEMO_PASSWORD }))
+  }
+  for (let i = 0; i < GENERATED_USERS; i++) {
+    const first = faker.person.firstName()
+    const last = faker.person.lastName()
+    const handle = `${first}-${last}`.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 30) + `-${i}`
+    await once(() => domain.users.create({
+      handle, displayName: `${first} ${last}`, bio: faker.person.bio(),
+      interests: faker.helpers.arrayElements(TOPICS, { min: 2, max: 5 }), password: DEMO_PASSWORD,
+    }))
+  }
+  const people = (await domain.users.list({ limit: 100 })).items
+  const asActor = (user: { id: string, role: 'user' | 'admin' }) => ({ id: user.id, role: user.role })
+
+  for (let i = 0; i < COMMUNITIES; i++) {
+    const topics = faker.helpers.arrayElements(TOPICS, { min: 1, max: 3 })
+    const name = `${faker.word.adjective({ length: { min: 4, max: 9 } })} ${topics[0]}`.replace(/^./, c => c.toUpperCase())
+    const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${i}`.slice(0, 40)
+    const owner = people[(i * 7) % people.length]!
+    const community = await once(() => domain.communities.create(asActor(owner), {
+      name, slug, description: faker.lorem.sentences({ min: 1, max: 3 }), topics,
+      visibility: i % 5 === 4 ? 'private' : 'public', postsNeedApproval: i % 4 === 3,
+    }))
+    if (!community) continue
+    const interested = people.filter(p => p.id !== owner.id && p.interests.some(t => topics.includes(t)))
+    for (const member of faker.helpers.arrayElements(interested, { min: 2, max: Math.min(14, interested.length) })) {
+      await once(() => domain.communities.addMember(asActor(owner), slug, member.handle))
+    }
+  }
+  for (let i = 0; i < GROUPS; i++) {
+    const owner = people[(i * 5) % people.length]!
+    const members = faker.helpers.arrayElements(people.filter(p => p.id !== owner.id), { min: 1, max: 6 })
+    await domain.groups.create(asActor(owner), { name: `${faker.word.adjective()} ${faker.word.noun()}s`.replace(/^./, c => c.toUpperCase()), memberHandles: members.map(m => m.handle) })
+  }
+  await meta.replaceOne({ _id: SEED_MARKER, at: new Date().toISOString() })
+  log(`seeded ${DEMO_ACCOUNTS.length + GENERATED_USERS} users, ${COMMUNITIES} communities and ${GROUPS} groups in ${Date.now() - started} ms`)
+  return true
+}

@@ -1,0 +1,192 @@
+import type { Community, CommunityCreate, CommunityUpdate, CommunityView, MemberRole, Membership } from '../../shared/schemas/community'
+import type { Ports } from '../ports'
+import { DuplicateKeyError } from '../ports/document-store'
+import { type Actor, isAdmin, requireActor } from './actor'
+import { conflict, forbidden, notFound } from './errors'
+import { newId } from './ids'
+import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
+import type { UserService } from './users'
+
+type CommunityDoc = Omit<Community, 'id'> & { _id: string }
+interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
+
+export const COMMUNITIES_INDEX = 'communities'
+const toCommunity = ({ _id, ...rest }: CommunityDoc): Community => ({ id: _id, ...rest })
+const membershipId = (communityId: string, userId: string) => `${communityId}:${userId}`
+
+export class CommunityService {
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService) {}
+
+  private get communities() { return this.ports.store.collection<CommunityDoc>('communities') }
+  private get memberships() { return this.ports.store.collection<MembershipDoc>('memberships') }
+
+  async setup() {
+    await this.communities.createIndex({ slug: 1 }, { unique: true })
+    await this.memberships.createIndex({ communityId: 1, seq: 1 })
+    await this.memberships.createIndex({ userId: 1, seq: 1 })
+    await this.ports.search.ensureIndex(COMMUNITIES_INDEX, { slug: 'keyword', name: 'text', description: 'text', topics: 'keyword', visibility: 'keyword', createdAt: 'date' })
+  }
+
+  private async index(doc: CommunityDoc) {
+    await this.ports.search.put(COMMUNITIES_INDEX, doc._id, { slug: doc.slug, name: doc.name, description: doc.description, topics: doc.topics, visibility: doc.visibility, createdAt: doc.createdAt })
+  }
+
+  async roleOf(actor: Actor | null, communityId: string): Promise<MemberRole | null> {
+    if (!actor) return null
+    return (await this.memberships.findOne({ _id: membershipId(communityId, actor.id) }))?.role ?? null
+  }
+
+  private async view(actor: Actor | null, doc: CommunityDoc): Promise<CommunityView> {
+    return { ...toCommunity(doc), myRole: await this.roleOf(actor, doc._id) }
+  }
+
+  /** A private community is invisible, not forbidden, to non-members: its existence is private too. */
+  private async visible(actor: Actor | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
+    const doc = await this.communities.findOne({ slug })
+    if (!doc) throw notFound(`Community ${slug}`)
+    const role = await this.roleOf(actor, doc._id)
+    if (doc.visibility === 'private' && !role && !isAdmin(actor)) throw notFound(`Community ${slug}`)
+    return { doc, role }
+  }
+
+  async create(actor: Actor | null, input: CommunityCreate): Promise<CommunityView> {
+    const me = requireActor(actor)
+    const now = new Date().toISOString()
+    const doc: CommunityDoc = { _id: newId(), ...input, ownerId: me.id, memberCount: 1, createdAt: now, updatedAt: now }
+    try {
+      await this.communities.insertOne(doc)
+    }
+    catch (error) {
+      if (error instanceof DuplicateKeyError) throw conflict(`The address /c/${input.slug} is taken`)
+      throw error
+    }
+    await this.memberships.insertOne({ _id: membershipId(doc._id, me.id), communityId: doc._id, userId: me.id, role: 'owner', joinedAt: now, seq: newId() })
+    await this.index(doc)
+    return { ...toCommunity(doc), myRole: 'owner' }
+  }
+
+  async get(actor: Actor | null, slug: string): Promise<CommunityView> {
+    const { doc, role } = await this.visible(actor, slug)
+    return { ...toCommunity(doc), myRole: role }
+  }
+
+  /** Public communities, alphabetical, or ranked by a name search. */
+  async list(actor: Actor | null, query: { cursor?: string, limit: number, q?: string }): Promise<Page<CommunityView>> {
+    if (query.q) {
+      const from = offsetFromCursor(query.cursor)
+      const result = await this.ports.search.search(COMMUNITIES_INDEX, { text: query.q, filters: { visibility: 'public' }, from, size: query.limit })
+      const docs = await this.communities.find({ _id: { $in: result.hits.map(hit => hit.id) } })
+      const byId = new Map(docs.map(doc => [doc._id, doc]))
+      const items = await Promise.all(result.hits.map(hit => byId.get(hit.id)).filter((d): d is CommunityDoc => !!d).map(doc => this.view(actor, doc)))
+      return { items, nextCursor: from + query.limit < result.total ? offsetCursor(from + query.limit) : null }
+    }
+    const page = await paginate(this.communities, { visibility: 'public' }, { key: 'slug', order: 'asc', limit: query.limit, cursor: query.cursor })
+    return { items: await Promise.all(page.items.map(doc => this.view(actor, doc))), nextCursor: page.nextCursor }
+  }
+
+  /** The communities a user belongs to, newest membership first. */
+  async listMine(actor: Actor | null, query: { cursor?: string, limit: number }): Promise<Page<CommunityView>> {
+    const me = requireActor(actor)
+    const page = await paginate(this.memberships, { userId: me.id }, { key: 'seq', order: 'desc', limit: query.limit, cursor: query.cursor })
+    const docs = await this.communities.find({ _id: { $in: page.items.map(m => m.communityId) } })
+    const byId = new Map(docs.map(doc => [doc._id, doc]))
+    const items = page.items.flatMap(m => byId.has(m.communityId) ? [{ ...toCommunity(byId.get(m.communityId)!), myRole: m.role }] : [])
+    return { items, nextCursor: page.nextCursor }
+  }
+
+  async update(actor: Actor | null, slug: string, changes: CommunityUpdate): Promise<CommunityView> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    const ownerOnly = changes.visibility !== undefined || changes.postsNeedApproval !== undefined
+    const allowed = isAdmin(me) || role === 'owner' || (role === 'moderator' && !ownerOnly)
+    if (!allowed) throw forbidden(ownerOnly ? 'Only the owner can change visibility or approval' : 'Only the owner and moderators can edit the community')
+    const updated = (await this.communities.updateOne({ _id: doc._id }, { $set: { ...changes, updatedAt: new Date().toISOString() } }))!
+    await this.index(updated)
+    return { ...toCommunity(updated), myRole: role }
+  }
+
+  async join(actor: Actor | null, slug: string): Promise<CommunityView> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (role) throw conflict('You are already a member')
+    if (doc.visibility === 'private') throw forbidden('This community is private: a moderator must add you')
+    return this.addMembership(me, doc, me.id)
+  }
+
+  /** Owners and moderators add people by handle; the only way into a private community. */
+  async addMember(actor: Actor | null, slug: string, handle: string): Promise<Membership> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (role !== 'owner' && role !== 'moderator' && !isAdmin(me)) throw forbidden('Only the owner and moderators can add members')
+    const user = await this.users.byHandle(handle)
+    if (await this.roleOf(user, doc._id)) throw conflict(`@${handle} is already a member`)
+    await this.addMembership(me, doc, user.id)
+    return (await this.membersPage(doc._id, { limit: 1, userId: user.id })).items[0]!
+  }
+
+  private async addMembership(actor: Actor, doc: CommunityDoc, userId: string): Promise<CommunityView> {
+    const now = new Date().toISOString()
+    try {
+      await this.memberships.insertOne({ _id: membershipId(doc._id, userId), communityId: doc._id, userId, role: 'member', joinedAt: now, seq: newId() })
+    }
+    catch (error) {
+      if (error instanceof DuplicateKeyError) throw conflict('Already a member')
+      throw error
+    }
+    const updated = (await this.communities.updateOne({ _id: doc._id }, { $inc: { memberCount: 1 } }))!
+    return { ...toCommunity(updated), myRole: userId === actor.id ? 'member' : await this.roleOf(actor, doc._id) }
+  }
+
+  async leave(actor: Actor | null, slug: string): Promise<void> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (!role) throw conflict('You are not a member')
+    if (role === 'owner') throw conflict('The owner cannot leave; hand the community to someone else first')
+    await this.removeMembership(doc._id, me.id)
+  }
+
+  private async removeMembership(communityId: string, userId: string) {
+    if (await this.memberships.deleteOne({ _id: membershipId(communityId, userId) })) {
+      await this.communities.updateOne({ _id: communityId }, { $inc: { memberCount: -1 } })
+    }
+  }
+
+  /** Owners remove anyone but themselves; moderators remove plain members. */
+  async removeMember(actor: Actor | null, slug: string, userId: string): Promise<void> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (userId === me.id) return this.leave(me, slug)
+    const targetRole = await this.roleOf({ id: userId, role: 'user' }, doc._id)
+    if (!targetRole) throw notFound('Member')
+    const allowed = isAdmin(me) || (role === 'owner' && targetRole !== 'owner') || (role === 'moderator' && targetRole === 'member')
+    if (!allowed) throw forbidden('You may not remove this member')
+    await this.removeMembership(doc._id, userId)
+  }
+
+  async changeRole(actor: Actor | null, slug: string, userId: string, newRole: Exclude<MemberRole, 'owner'>): Promise<Membership> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (role !== 'owner' && !isAdmin(me)) throw forbidden('Only the owner can change roles')
+    const target = await this.memberships.findOne({ _id: membershipId(doc._id, userId) })
+    if (!target) throw notFound('Member')
+    if (target.role === 'owner') throw conflict('The owner\'s role cannot be changed')
+    await this.memberships.updateOne({ _id: target._id }, { $set: { role: newRole } })
+    return (await this.membersPage(doc._id, { limit: 1, userId })).items[0]!
+  }
+
+  async members(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<Membership>> {
+    const { doc } = await this.visible(actor, slug)
+    return this.membersPage(doc._id, query)
+  }
+
+  private async membersPage(communityId: string, query: { cursor?: string, limit: number, userId?: string }): Promise<Page<Membership>> {
+    const filter = query.userId ? { communityId, userId: query.userId } : { communityId }
+    const page = await paginate(this.memberships, filter, { key: 'seq', order: 'asc', limit: query.limit, cursor: query.cursor })
+    const users = await this.users.byIds(page.items.map(m => m.userId))
+    const items = page.items.map(m => ({
+      communityId, userId: m.userId, role: m.role, joinedAt: m.joinedAt,
+      handle: users.get(m.userId)?.handle ?? 'unknown', displayName: users.get(m.userId)?.displayName ?? 'Unknown user',
+    }))
+    return { items, nextCursor: page.nextCursor }
+  }
+}

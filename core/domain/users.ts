@@ -1,0 +1,105 @@
+import type { User, UserUpdate } from '../../shared/schemas/user'
+import type { Ports } from '../ports'
+import { DuplicateKeyError } from '../ports/document-store'
+import { type Actor, requireActor } from './actor'
+import { conflict, forbidden, notFound } from './errors'
+import { newId } from './ids'
+import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
+import { hashPassword, verifyPassword } from './passwords'
+
+export type UserDoc = Omit<User, 'id'> & { _id: string }
+interface CredentialDoc { _id: string, handle: string, passwordHash: string }
+
+export const USERS_INDEX = 'users'
+
+export function toUser({ _id, ...rest }: UserDoc): User {
+  return { id: _id, ...rest }
+}
+
+export interface NewUser { handle: string, displayName: string, bio?: string, interests?: string[], avatarUrl?: string | null, role?: User['role'], password?: string }
+
+export class UserService {
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>) {}
+
+  private get users() { return this.ports.store.collection<UserDoc>('users') }
+  private get credentials() { return this.ports.store.collection<CredentialDoc>('credentials') }
+
+  async setup() {
+    await this.users.createIndex({ handle: 1 }, { unique: true })
+    await this.ports.search.ensureIndex(USERS_INDEX, { handle: 'keyword', displayName: 'text', bio: 'text', interests: 'keyword', createdAt: 'date' })
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const now = new Date().toISOString()
+    const doc: UserDoc = {
+      _id: newId(), handle: input.handle, displayName: input.displayName, bio: input.bio ?? '',
+      interests: input.interests ?? [], avatarUrl: input.avatarUrl ?? null, role: input.role ?? 'user', createdAt: now, updatedAt: now,
+    }
+    try {
+      await this.users.insertOne(doc)
+    }
+    catch (error) {
+      if (error instanceof DuplicateKeyError) throw conflict(`The handle @${input.handle} is taken`)
+      throw error
+    }
+    if (input.password) await this.credentials.replaceOne({ _id: doc._id, handle: doc.handle, passwordHash: await hashPassword(input.password) })
+    await this.index(doc)
+    return toUser(doc)
+  }
+
+  private async index(doc: UserDoc) {
+    await this.ports.search.put(USERS_INDEX, doc._id, { handle: doc.handle, displayName: doc.displayName, bio: doc.bio, interests: doc.interests, createdAt: doc.createdAt })
+  }
+
+  /** The user a local sign-in names, or null when the handle or password is wrong. */
+  async verifyCredentials(handle: string, password: string): Promise<User | null> {
+    const credential = await this.credentials.findOne({ handle })
+    if (!credential || !(await verifyPassword(password, credential.passwordHash))) return null
+    return this.byId(credential._id)
+  }
+
+  async byId(id: string): Promise<User | null> {
+    const doc = await this.users.findOne({ _id: id })
+    return doc ? toUser(doc) : null
+  }
+
+  async byHandle(handle: string): Promise<User> {
+    const doc = await this.users.findOne({ handle })
+    if (!doc) throw notFound(`User @${handle}`)
+    return toUser(doc)
+  }
+
+  async byHandles(handles: string[]): Promise<User[]> {
+    if (!handles.length) return []
+    return (await this.users.find({ handle: { $in: handles } })).map(toUser)
+  }
+
+  async byIds(ids: string[]): Promise<Map<string, User>> {
+    if (!ids.length) return new Map()
+    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } })
+    return new Map(docs.map(doc => [doc._id, toUser(doc)]))
+  }
+
+  /** The directory: alphabetical by handle, or ranked by a name search. */
+  async list(query: { cursor?: string, limit: number, q?: string }): Promise<Page<User>> {
+    if (query.q) {
+      const from = offsetFromCursor(query.cursor)
+      const result = await this.ports.search.search<{ handle: string }>(USERS_INDEX, { text: query.q, from, size: query.limit })
+      const users = await this.byIds(result.hits.map(hit => hit.id))
+      const items = result.hits.map(hit => users.get(hit.id)).filter((u): u is User => !!u)
+      return { items, nextCursor: from + query.limit < result.total ? offsetCursor(from + query.limit) : null }
+    }
+    const page = await paginate(this.users, {}, { key: 'handle', order: 'asc', limit: query.limit, cursor: query.cursor })
+    return { items: page.items.map(toUser), nextCursor: page.nextCursor }
+  }
+
+  async update(actor: Actor | null, handle: string, changes: UserUpdate): Promise<User> {
+    const me = requireActor(actor)
+    const target = await this.byHandle(handle)
+    if (target.id !== me.id) throw forbidden('You can only edit your own profile')
+    const updated = await this.users.updateOne({ _id: target.id }, { $set: { ...changes, updatedAt: new Date().toISOString() } })
+    if (!updated) throw notFound(`User @${handle}`)
+    await this.index(updated)
+    return toUser(updated)
+  }
+}

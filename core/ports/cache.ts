@@ -1,0 +1,33 @@
+/**
+ * The cache port: the Redis data types the speed layer needs. Values are
+ * strings; callers serialise. TTLs are in seconds.
+ */
+export type PubSubListener = (channel: string, message: string) => void
+
+export interface Cache {
+  readonly kind: string
+  get(key: string): Promise<string | null>
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>
+  del(...keys: string[]): Promise<number>
+  expire(key: string, ttlSeconds: number): Promise<boolean>
+  /** Remaining time to live: -1 without expiry, -2 when the key is absent. */
+  ttl(key: string): Promise<number>
+  incrBy(key: string, by: number): Promise<number>
+  hSet(key: string, fields: Record<string, string>): Promise<void>
+  hGetAll(key: string): Promise<Record<string, string>>
+  hIncrBy(key: string, field: string, by: number): Promise<number>
+  /** Pushes to the head and keeps at most maxLength items. */
+  lPushTrim(key: string, value: string, maxLength: number): Promise<void>
+  lRange(key: string, start: number, stop: number): Promise<string[]>
+  zIncrBy(key: string, member: string, by: number): Promise<number>
+  zAdd(key: string, score: number, member: string): Promise<void>
+  zRem(key: string, member: string): Promise<void>
+  /** Highest scores first, with scores. */
+  zRevRangeWithScores(key: string, start: number, stop: number): Promise<Array<{ member: string, score: number }>>
+  /** Keys matching a glob pattern with `*` only. */
+  keys(pattern: string): Promise<string[]>
+  publish(channel: string, message: string): Promise<void>
+  subscribe(channel: string, listener: PubSubListener): Promise<() => Promise<void>>
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}

@@ -1,0 +1,59 @@
+/**
+ * The document store port: the subset of MongoDB that both MongoDB and FerretDB
+ * serve and that the embedded SQLite store implements. Filters are plain
+ * equality, `$in`, `$ne` and range operators on top-level or dotted fields;
+ * an equality on an array field matches when the array contains the value.
+ */
+export type Scalar = string | number | boolean | null
+export interface FieldCondition {
+  $eq?: Scalar
+  $ne?: Scalar
+  $in?: Scalar[]
+  $gt?: Scalar
+  $gte?: Scalar
+  $lt?: Scalar
+  $lte?: Scalar
+}
+export type Filter = Record<string, Scalar | FieldCondition>
+export type Sort = Record<string, 1 | -1>
+
+export interface Update {
+  $set?: Record<string, unknown>
+  $inc?: Record<string, number>
+  $addToSet?: Record<string, Scalar>
+  $pull?: Record<string, Scalar>
+}
+
+export interface FindOptions { sort?: Sort, limit?: number, skip?: number }
+
+export interface Doc { _id: string }
+
+export class DuplicateKeyError extends Error {
+  constructor(readonly collection: string, readonly key: string) {
+    super(`duplicate key in ${collection}: ${key}`)
+    this.name = 'DuplicateKeyError'
+  }
+}
+
+export interface Collection<T extends Doc> {
+  /** Throws DuplicateKeyError when the id or a unique index is taken. */
+  insertOne(doc: T): Promise<void>
+  findOne(filter: Filter): Promise<T | null>
+  find(filter: Filter, options?: FindOptions): Promise<T[]>
+  count(filter: Filter): Promise<number>
+  /** Applies the update to the first match; returns the document after it, or null. */
+  updateOne(filter: Filter, update: Update): Promise<T | null>
+  /** Inserts or replaces the whole document with this id. */
+  replaceOne(doc: T): Promise<void>
+  deleteOne(filter: Filter): Promise<boolean>
+  deleteMany(filter: Filter): Promise<number>
+  createIndex(fields: Sort, options?: { unique?: boolean }): Promise<void>
+}
+
+export interface DocumentStore {
+  readonly kind: string
+  collection<T extends Doc>(name: string): Collection<T>
+  dropDatabase(): Promise<void>
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}

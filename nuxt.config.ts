@@ -1,0 +1,42 @@
+// The app lives at the top level (pages/, components/, server/), not in app/.
+export default defineNuxtConfig({
+  compatibilityDate: '2026-07-15',
+  srcDir: '.',
+  dir: { app: '.' },
+  modules: ['@sidebase/nuxt-auth', '@nuxt/eslint'],
+  devtools: { enabled: false },
+  telemetry: false,
+  typescript: { strict: true, typeCheck: false },
+  css: ['~/assets/main.css'],
+  app: {
+    head: {
+      htmlAttrs: { lang: 'en' },
+      title: 'c18n',
+      meta: [
+        { name: 'viewport', content: 'width=device-width, initial-scale=1, viewport-fit=cover' },
+        { name: 'description', content: 'c18n: communities, conversations and people worth knowing' },
+        { name: 'theme-color', content: '#3b4cca' },
+      ],
+    },
+  },
+  auth: {
+    isEnabled: true,
+    // A path only: the origin comes from the request, so PORT and proxies need no setting.
+    baseURL: '/api/auth',
+    originEnvKey: 'AUTH_ORIGIN',
+    provider: { type: 'authjs', trustHost: true, defaultProvider: undefined, addDefaultCallbackUrl: true },
+    sessionRefresh: { enablePeriodically: false, enableOnWindowFocus: true },
+    globalAppMiddleware: false,
+  },
+  runtimeConfig: {
+    authSecret: '',
+    localAccounts: true,
+  },
+  nitro: {
+    experimental: { websocket: true, openAPI: false },
+    // node:sqlite and the drivers stay outside the server bundle.
+    externals: { external: ['node:sqlite'] },
+  },
+  eslint: { config: { stylistic: true } },
+  vite: { build: { target: 'es2022' } },
+})

@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { slugSchema, tagListSchema } from './common'
+
+export const userRoleSchema = z.enum(['user', 'admin'])
+
+export const userSchema = z.object({
+  id: z.string(),
+  handle: slugSchema,
+  displayName: z.string(),
+  bio: z.string(),
+  interests: z.array(z.string()),
+  avatarUrl: z.string().nullable(),
+  role: userRoleSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type User = z.infer<typeof userSchema>
+
+/** Enough of a user to show a name and link to the profile. */
+export const userSummarySchema = userSchema.pick({ id: true, handle: true, displayName: true, avatarUrl: true })
+export type UserSummary = z.infer<typeof userSummarySchema>
+
+export const userUpdateSchema = z.object({
+  displayName: z.string().trim().min(1, 'must not be empty').max(60, 'must be at most 60 characters').optional(),
+  bio: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+  interests: tagListSchema.optional(),
+  avatarUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) address' }).max(500).nullable().optional(),
+}).strict()
+export type UserUpdate = z.infer<typeof userUpdateSchema>
+
+export const handleParamsSchema = z.object({ handle: slugSchema })
