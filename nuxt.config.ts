@@ -1,13 +1,7 @@
 // The app lives at the top level (pages/, components/, server/), not in app/.
 export default defineNuxtConfig({
-  compatibilityDate: '2026-07-15',
-  srcDir: '.',
-  dir: { app: '.' },
   modules: ['@sidebase/nuxt-auth', '@nuxt/eslint'],
   devtools: { enabled: false },
-  telemetry: false,
-  typescript: { strict: true, typeCheck: false },
-  css: ['~/assets/main.css'],
   app: {
     head: {
       htmlAttrs: { lang: 'en' },
@@ -19,6 +13,22 @@ export default defineNuxtConfig({
       ],
     },
   },
+  css: ['~/assets/main.css'],
+  runtimeConfig: {
+    authSecret: '',
+    localAccounts: true,
+  },
+  dir: { app: '.' },
+  srcDir: '.',
+  compatibilityDate: '2026-07-15',
+  nitro: {
+    experimental: { websocket: true, openAPI: false },
+    // node:sqlite and the drivers stay outside the server bundle.
+    externals: { external: ['node:sqlite'] },
+  },
+  vite: { build: { target: 'es2022' } },
+  typescript: { strict: true, typeCheck: false },
+  telemetry: false,
   auth: {
     isEnabled: true,
     // A path only: the origin comes from the request, so PORT and proxies need no setting.
@@ -28,15 +38,5 @@ export default defineNuxtConfig({
     sessionRefresh: { enablePeriodically: false, enableOnWindowFocus: true },
     globalAppMiddleware: false,
   },
-  runtimeConfig: {
-    authSecret: '',
-    localAccounts: true,
-  },
-  nitro: {
-    experimental: { websocket: true, openAPI: false },
-    // node:sqlite and the drivers stay outside the server bundle.
-    externals: { external: ['node:sqlite'] },
-  },
   eslint: { config: { stylistic: true } },
-  vite: { build: { target: 'es2022' } },
 })

@@ -125,7 +125,10 @@ export class EmbeddedEventBus implements EventBus {
         }
         if (!delivered && !stopped) await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS)
-          wake = () => { clearTimeout(timer); resolve() }
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
         })
       }
     })()

@@ -61,19 +61,23 @@ export class EmbeddedJobQueue implements JobQueue {
         if (!row) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, POLL_MS)
-            wake = () => { clearTimeout(timer); resolve() }
+            wake = () => {
+              clearTimeout(timer)
+              resolve()
+            }
           })
           continue
         }
         const attempt = Number(row.attempt)
+        const id = row.id as string
         try {
-          await handler({ id: row.id as string, name: row.name as string, data: JSON.parse(row.data as string) as T, attempt })
-          this.db.prepare(`UPDATE jobs SET state = 'completed', error = NULL WHERE id = ?`).run(row.id)
+          await handler({ id, name: row.name as string, data: JSON.parse(row.data as string) as T, attempt })
+          this.db.prepare(`UPDATE jobs SET state = 'completed', error = NULL WHERE id = ?`).run(id)
         }
         catch (error) {
           const failed = attempt >= Number(row.max_attempts)
           this.db.prepare(`UPDATE jobs SET state = ?, error = ?, run_at = ? WHERE id = ?`)
-            .run(failed ? 'failed' : 'waiting', (error as Error).message, Date.now() + 100 * 2 ** attempt, row.id)
+            .run(failed ? 'failed' : 'waiting', (error as Error).message, Date.now() + 100 * 2 ** attempt, id)
           if (!failed) await sleep(0)
         }
       }

@@ -67,8 +67,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
       params.push(...values)
     }
     for (const [field, range] of Object.entries(query.ranges ?? {})) {
-      if (range.gte !== undefined) { clauses.push(`json_extract(src, '${jsonPath(field)}') >= ?`); params.push(range.gte) }
-      if (range.lte !== undefined) { clauses.push(`json_extract(src, '${jsonPath(field)}') <= ?`); params.push(range.lte) }
+      for (const [bound, op] of [['gte', '>='], ['lte', '<=']] as const) {
+        if (range[bound] === undefined) continue
+        clauses.push(`json_extract(src, '${jsonPath(field)}') ${op} ?`)
+        params.push(range[bound])
+      }
     }
     const whereSql = clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''
     const total = Number(this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${whereSql}`).get(...params)!.n)

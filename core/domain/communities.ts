@@ -1,5 +1,5 @@
 import type { Community, CommunityCreate, CommunityUpdate, CommunityView, MemberRole, Membership } from '../../shared/schemas/community'
-import type { Ports } from '../ports'
+import type { Filter, Ports } from '../ports'
 import { DuplicateKeyError } from '../ports/document-store'
 import { type Actor, isAdmin, requireActor } from './actor'
 import { conflict, forbidden, notFound } from './errors'
@@ -180,7 +180,7 @@ export class CommunityService {
   }
 
   private async membersPage(communityId: string, query: { cursor?: string, limit: number, userId?: string }): Promise<Page<Membership>> {
-    const filter = query.userId ? { communityId, userId: query.userId } : { communityId }
+    const filter: Filter = query.userId ? { communityId, userId: query.userId } : { communityId }
     const page = await paginate(this.memberships, filter, { key: 'seq', order: 'asc', limit: query.limit, cursor: query.cursor })
     const users = await this.users.byIds(page.items.map(m => m.userId))
     const items = page.items.map(m => ({

@@ -1,6 +1,6 @@
 import type { H3Event } from 'h3'
 import { createError, getQuery, getRouterParams, readBody } from 'h3'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { DomainError } from '../../core/domain/errors'
 
 const STATUS: Record<DomainError['kind'], number> = { unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, invalid: 400 }

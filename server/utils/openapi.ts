@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { api } from '../../shared/api/contract'
+import { type RouteSpec, api } from '../../shared/api/contract'
 import { errorSchema } from '../../shared/schemas/common'
 
 type JsonSchema = Record<string, unknown>
@@ -22,27 +22,27 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 /** The OpenAPI 3.1 document, generated from the same contract the handlers validate with. */
 export function buildOpenApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {}
-  for (const [operationId, spec] of Object.entries(api)) {
+  for (const [operationId, spec] of Object.entries(api) as Array<[string, RouteSpec]>) {
     const status = String(spec.status ?? 200)
     const responses: Record<string, unknown> = {
       [status]: spec.response
         ? { description: 'Success', content: { 'application/json': { schema: schemaOf(spec.response, 'output') } } }
         : { description: 'Success, no content' },
     }
-    if ('params' in spec || 'query' in spec || 'body' in spec) responses['400'] = errorResponse('Invalid input, with the errors of each field')
+    if (spec.params || spec.query || spec.body) responses['400'] = errorResponse('Invalid input, with the errors of each field')
     if (spec.auth) responses['401'] = errorResponse('Not signed in')
     if (spec.auth && spec.method !== 'get') responses['403'] = errorResponse('Not allowed')
-    if ('params' in spec) responses['404'] = errorResponse('Not found')
+    if (spec.params) responses['404'] = errorResponse('Not found')
     if (spec.method !== 'get') responses['409'] = errorResponse('Conflicts with the current state')
-    if ('body' in spec) responses['413'] = errorResponse('Body too large')
+    if (spec.body) responses['413'] = errorResponse('Body too large')
     paths[spec.path] ??= {}
     paths[spec.path]![spec.method] = {
       operationId,
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.auth ? { security: [{ session: [] }] } : {}),
-      parameters: [...parameters('params' in spec ? spec.params : undefined, 'path'), ...parameters('query' in spec ? spec.query : undefined, 'query')],
-      ...('body' in spec && spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
       responses,
     }
   }

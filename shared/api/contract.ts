@@ -58,4 +58,4 @@ export const api = {
 
 export type Api = typeof api
 /** The body a route answers with, for typed pages. */
-export type ResponseOf<K extends keyof Api> = Api[K]['response'] extends z.ZodType ? z.output<Api[K]['response']> : void
+export type ResponseOf<K extends keyof Api> = Api[K]['response'] extends z.ZodType ? z.output<Api[K]['response']> : null

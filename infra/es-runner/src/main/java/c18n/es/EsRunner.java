@@ -76,7 +76,7 @@ public final class EsRunner {
         LogConfigurator.setNodeName("node_1");
         LogConfigurator.configure(environment, true);
 
-        List<Class<? extends Plugin>> plugins = List.of(LoopbackNetworkPlugin.class);
+        List<Class<? extends Plugin>> plugins = List.of(LoopbackNetworkPlugin.class, CommonAnalysisPlugin.class);
         Node node = new C18nNode(environment, s -> new C18nPluginsService(s, environment, plugins));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,0 +1,3 @@
+module c18n.local/stack-ferretdb
+
+go 1.26.8

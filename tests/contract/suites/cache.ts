@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Cache } from '../../../core/ports'
+import { eventually, unique } from './wait'
+
+/** What every cache must do: Redis's strings, hashes, lists, sorted sets, expiry and pub/sub. */
+export function cacheContract(label: string, open: () => Promise<Cache>) {
+  describe(`cache contract: ${label}`, () => {
+    let cache: Cache
+    let prefix: string
+    beforeAll(async () => {
+      cache = await open()
+      prefix = unique('contract')
+    })
+    afterAll(async () => { await cache?.close() })
+    const k = (name: string) => `${prefix}:${name}`
+
+    it('stores strings, counts, and forgets expired keys', async () => {
+      expect(await cache.get(k('none'))).toBeNull()
+      await cache.set(k('s'), 'hello')
+      expect(await cache.get(k('s'))).toBe('hello')
+      expect(await cache.ttl(k('s'))).toBe(-1)
+      expect(await cache.incrBy(k('n'), 2)).toBe(2)
+      expect(await cache.incrBy(k('n'), 3)).toBe(5)
+      await cache.set(k('short'), 'v', 1)
+      expect(await cache.ttl(k('short'))).toBeGreaterThan(0)
+      await eventually(async () => expect(await cache.get(k('short'))).toBeNull(), 5000, 200)
+      expect(await cache.ttl(k('short'))).toBe(-2)
+      expect(await cache.expire(k('s'), 100)).toBe(true)
+      expect(await cache.expire(k('none'), 100)).toBe(false)
+      expect(await cache.del(k('s'), k('n'), k('none'))).toBe(2)
+    })
+
+    it('keeps hashes and counts in them', async () => {
+      await cache.hSet(k('h'), { a: '1', b: 'two' })
+      expect(await cache.hIncrBy(k('h'), 'a', 4)).toBe(5)
+      expect(await cache.hGetAll(k('h'))).toEqual({ a: '5', b: 'two' })
+      expect(await cache.hGetAll(k('nohash'))).toEqual({})
+    })
+
+    it('keeps capped lists, newest first', async () => {
+      for (const v of ['1', '2', '3', '4']) await cache.lPushTrim(k('l'), v, 3)
+      expect(await cache.lRange(k('l'), 0, -1)).toEqual(['4', '3', '2'])
+      expect(await cache.lRange(k('l'), 0, 0)).toEqual(['4'])
+    })
+
+    it('ranks sorted sets, highest first', async () => {
+      await cache.zAdd(k('z'), 1, 'a')
+      await cache.zAdd(k('z'), 5, 'b')
+      expect(await cache.zIncrBy(k('z'), 'a', 10)).toBe(11)
+      await cache.zAdd(k('z'), 3, 'c')
+      await cache.zRem(k('z'), 'c')
+      expect(await cache.zRevRangeWithScores(k('z'), 0, -1)).toEqual([{ member: 'a', score: 11 }, { member: 'b', score: 5 }])
+      expect(await cache.zRevRangeWithScores(k('z'), 0, 0)).toEqual([{ member: 'a', score: 11 }])
+    })
+
+    it('finds keys by pattern', async () => {
+      await cache.set(k('pat:1'), 'x')
+      await cache.set(k('pat:2'), 'x')
+      expect((await cache.keys(`${k('pat')}:*`)).sort()).toEqual([k('pat:1'), k('pat:2')])
+    })
+
+    it('publishes to subscribers until they unsubscribe', async () => {
+      const got: string[] = []
+      const unsubscribe = await cache.subscribe(k('chan'), (_channel, message) => { got.push(message) })
+      await cache.publish(k('chan'), 'one')
+      await eventually(() => expect(got).toEqual(['one']))
+      await unsubscribe()
+      await cache.publish(k('chan'), 'two')
+      await new Promise(resolve => setTimeout(resolve, 200))
+      expect(got).toEqual(['one'])
+    })
+
+    it('answers ping', async () => {
+      expect(await cache.ping()).toBe(true)
+    })
+  })
+}

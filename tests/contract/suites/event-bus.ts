@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DeliveredMessage, EventBus } from '../../../core/ports'
+import { eventually, unique } from './wait'
+
+/** What every event bus must do: ordered per key, durable offsets per group, redelivery on failure. */
+export function eventBusContract(label: string, open: () => Promise<EventBus>) {
+  describe(`event bus contract: ${label}`, () => {
+    let bus: EventBus
+    beforeAll(async () => { bus = await open() })
+    afterAll(async () => { await bus?.close() })
+
+    it('delivers every message of a key in the order it was published', async () => {
+      const topic = unique('contract.order')
+      await bus.ensureTopics([{ name: topic, partitions: 3 }])
+      const seen: DeliveredMessage[] = []
+      const sub = await bus.subscribe({ groupId: unique('g'), topics: [topic], fromBeginning: true }, async (m) => { seen.push(m) })
+      for (let i = 0; i < 20; i++) await bus.publish(topic, [{ key: `k${i % 4}`, value: String(i), headers: { n: String(i) } }])
+      await eventually(() => expect(seen).toHaveLength(20), 30_000)
+      await sub.stop()
+      for (const key of ['k0', 'k1', 'k2', 'k3']) {
+        const values = seen.filter(m => m.key === key).map(m => Number(m.value))
+        expect(values).toEqual([...values].sort((a, b) => a - b))
+      }
+      expect(seen.find(m => m.value === '7')!.headers).toMatchObject({ n: '7' })
+      expect(seen.every(m => m.topic === topic && m.timestamp > 0)).toBe(true)
+    })
+
+    it('resumes a group from its committed offset, and gives every group every message', async () => {
+      const topic = unique('contract.resume')
+      await bus.ensureTopics([{ name: topic, partitions: 2 }])
+      const group = unique('g')
+      const first: string[] = []
+      let sub = await bus.subscribe({ groupId: group, topics: [topic], fromBeginning: true }, async (m) => { first.push(m.value) })
+      await bus.publish(topic, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }])
+      await eventually(() => expect(first.sort()).toEqual(['1', '2']), 30_000)
+      await sub.stop()
+
+      await bus.publish(topic, [{ key: 'a', value: '3' }])
+      const second: string[] = []
+      sub = await bus.subscribe({ groupId: group, topics: [topic], fromBeginning: true }, async (m) => { second.push(m.value) })
+      await eventually(() => expect(second).toEqual(['3']), 30_000)
+      await sub.stop()
+
+      const other: string[] = []
+      const sub2 = await bus.subscribe({ groupId: unique('other'), topics: [topic], fromBeginning: true }, async (m) => { other.push(m.value) })
+      await eventually(() => expect(other.sort()).toEqual(['1', '2', '3']), 30_000)
+      await sub2.stop()
+    })
+
+    it('redelivers a message whose handler failed, and holds back later ones of its partition', async () => {
+      const topic = unique('contract.retry')
+      await bus.ensureTopics([{ name: topic, partitions: 1 }])
+      const attempts: string[] = []
+      let failOnce = true
+      const sub = await bus.subscribe({ groupId: unique('g'), topics: [topic], fromBeginning: true }, async (m) => {
+        attempts.push(m.value)
+        if (m.value === 'x' && failOnce) {
+          failOnce = false
+          throw new Error('transient failure')
+        }
+      })
+      await bus.publish(topic, [{ key: 'k', value: 'x' }, { key: 'k', value: 'y' }])
+      await eventually(() => expect(attempts).toEqual(['x', 'x', 'y']), 30_000)
+      await sub.stop()
+    })
+
+    it('answers ping', async () => {
+      expect(await bus.ping()).toBe(true)
+    })
+  })
+}

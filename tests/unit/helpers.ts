@@ -1,0 +1,16 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPorts } from '../../adapters/factory'
+import { type Domain, createDomain } from '../../core/domain'
+
+/** A domain on fresh embedded ports, with a few users to act as. */
+export async function freshDomain() {
+  const domain: Domain = createDomain(await createPorts({ dataDir: mkdtempSync(join(tmpdir(), 'c18n-unit-')) }))
+  await domain.setup()
+  const make = async (handle: string, role: 'user' | 'admin' = 'user') => {
+    const user = await domain.users.create({ handle, displayName: handle.toUpperCase(), role, interests: ['chess'] })
+    return { ...user, actor: { id: user.id, role } }
+  }
+  return { domain, make }
+}
