@@ -21,6 +21,7 @@ test('create a community, see it at its address after a reload', async ({ page }
   await signIn(page, 'grace')
   await navigate(page, 'Communities')
   await page.getByRole('link', { name: 'Create a community' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Create a community' })).toBeVisible()
   const name = unique('Tidepool watchers')
   await page.getByLabel('Name').fill(name)
   const slug = name.toLowerCase().replace(' ', '-')
