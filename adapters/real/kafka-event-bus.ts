@@ -1,0 +1,107 @@
+import { Kafka, type Consumer, type Producer, Partitioners, logLevel } from 'kafkajs'
+import type { EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import { sleep } from '../../core/shared/partition'
+
+const MAX_BACKOFF_MS = 5000
+
+class Stopped extends Error {}
+
+/** Kafka through kafkajs: an idempotent producer with acks from all in-sync replicas, manual commits. */
+export class KafkaEventBus implements EventBus {
+  readonly kind = 'kafka'
+  private readonly kafka: Kafka
+  private readonly producer: Producer
+  private readonly known = new Set<string>()
+  private readonly consumers = new Set<Consumer>()
+
+  constructor(readonly brokers: string[], clientId = 'c18n', private readonly defaultPartitions = 6) {
+    this.kafka = new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 } })
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner })
+  }
+
+  async connect() {
+    await this.producer.connect()
+  }
+
+  async ensureTopics(topics: TopicSpec[]) {
+    const missing = topics.filter(t => !this.known.has(t.name))
+    if (!missing.length) return
+    const admin = this.kafka.admin()
+    await admin.connect()
+    try {
+      const existing = new Set(await admin.listTopics())
+      const toCreate = missing.filter(t => !existing.has(t.name))
+      if (toCreate.length) await admin.createTopics({ waitForLeaders: true, topics: toCreate.map(t => ({ topic: t.name, numPartitions: t.partitions })) })
+      for (const t of missing) this.known.add(t.name)
+    }
+    finally {
+      await admin.disconnect()
+    }
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]) {
+    await this.ensureTopics([{ name: topic, partitions: this.defaultPartitions }])
+    await this.producer.send({ topic, acks: -1, messages: messages.map(m => ({ key: m.key, value: m.value, headers: m.headers })) })
+  }
+
+  async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    await this.ensureTopics(options.topics.map(name => ({ name, partitions: this.defaultPartitions })))
+    const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, allowAutoTopicCreation: false })
+    let stopped = false
+    await consumer.connect()
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        const delivered = {
+          topic, partition, offset: message.offset, timestamp: Number(message.timestamp),
+          key: message.key?.toString() ?? '', value: message.value?.toString() ?? '',
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? '')])),
+        }
+        // Retrying here holds the partition: later messages wait, as in the embedded log.
+        for (let attempt = 0; ; attempt++) {
+          if (stopped) throw new Stopped('subscription stopped before the message was handled')
+          try {
+            await handler(delivered)
+            break
+          }
+          catch (error) {
+            if (stopped) throw error
+            console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${message.offset}: ${(error as Error).message}`)
+            await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
+            await heartbeat()
+          }
+        }
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+      },
+    })
+    this.consumers.add(consumer)
+    return {
+      stop: async () => {
+        stopped = true
+        this.consumers.delete(consumer)
+        await consumer.disconnect()
+      },
+    }
+  }
+
+  async ping() {
+    const admin = this.kafka.admin()
+    try {
+      await admin.connect()
+      await admin.describeCluster()
+      return true
+    }
+    catch {
+      return false
+    }
+    finally {
+      await admin.disconnect().catch(() => {})
+    }
+  }
+
+  async close() {
+    await Promise.allSettled([...this.consumers].map(c => c.disconnect()))
+    await this.producer.disconnect()
+  }
+}

@@ -1,0 +1,95 @@
+import { type Collection as MongoCollection, type Db, MongoClient, MongoServerError } from 'mongodb'
+import type { Collection, Doc, DocumentStore, Filter, FindOptions, Sort, Update } from '../../core/ports/document-store'
+import { DuplicateKeyError } from '../../core/ports/document-store'
+
+const DUPLICATE_KEY = 11000
+
+function rethrow(name: string, key: string, error: unknown): never {
+  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new DuplicateKeyError(name, key)
+  throw error
+}
+
+class MongoBackedCollection<T extends Doc> implements Collection<T> {
+  constructor(private readonly name: string, private readonly collection: MongoCollection<T>) {}
+
+  async insertOne(doc: T) {
+    // The driver adds _id to the object it is given; callers keep theirs untouched.
+    await this.collection.insertOne({ ...doc } as never).catch(error => rethrow(this.name, doc._id, error))
+  }
+
+  async findOne(filter: Filter) {
+    return (await this.collection.findOne(filter as never)) as T | null
+  }
+
+  async find(filter: Filter, options: FindOptions = {}) {
+    let cursor = this.collection.find(filter as never)
+    if (options.sort) cursor = cursor.sort(options.sort)
+    if (options.skip) cursor = cursor.skip(options.skip)
+    if (options.limit) cursor = cursor.limit(options.limit)
+    return (await cursor.toArray()) as T[]
+  }
+
+  async count(filter: Filter) {
+    return this.collection.countDocuments(filter as never)
+  }
+
+  async updateOne(filter: Filter, update: Update) {
+    const result = await this.collection.findOneAndUpdate(filter as never, update as never, { returnDocument: 'after' })
+      .catch(error => rethrow(this.name, JSON.stringify(filter), error))
+    return (result ?? null) as T | null
+  }
+
+  async replaceOne(doc: T) {
+    await this.collection.replaceOne({ _id: doc._id } as never, { ...doc } as never, { upsert: true }).catch(error => rethrow(this.name, doc._id, error))
+  }
+
+  async deleteOne(filter: Filter) {
+    return (await this.collection.deleteOne(filter as never)).deletedCount > 0
+  }
+
+  async deleteMany(filter: Filter) {
+    return (await this.collection.deleteMany(filter as never)).deletedCount
+  }
+
+  async createIndex(fields: Sort, options: { unique?: boolean } = {}) {
+    await this.collection.createIndex(fields, { unique: options.unique ?? false }).catch(error => rethrow(this.name, Object.keys(fields).join(','), error))
+  }
+}
+
+/** MongoDB (or FerretDB, which speaks its protocol) through the official driver. */
+export class MongoDocumentStore implements DocumentStore {
+  readonly kind = 'mongodb'
+  private readonly client: MongoClient
+  private db!: Db
+
+  constructor(readonly uri: string) {
+    this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 })
+  }
+
+  async connect() {
+    await this.client.connect()
+    this.db = this.client.db()
+    await this.db.command({ ping: 1 })
+  }
+
+  collection<T extends Doc>(name: string): Collection<T> {
+    return new MongoBackedCollection<T>(name, this.db.collection<T>(name))
+  }
+
+  async dropDatabase() {
+    await this.db.dropDatabase()
+  }
+
+  async ping() {
+    try {
+      return (await this.db.command({ ping: 1 })).ok === 1
+    }
+    catch {
+      return false
+    }
+  }
+
+  async close() {
+    await this.client.close()
+  }
+}

@@ -1,0 +1,15 @@
+/** The real stack's connection settings, or a clear failure saying how to start it: never a silent skip. */
+export function realStackEnv() {
+  const missing = ['KAFKA_BROKERS', 'MONGODB_URI', 'REDIS_URL', 'ELASTICSEARCH_URL', 'S3_ENDPOINT'].filter(name => !process.env[name])
+  if (missing.length) {
+    throw new Error(`The real-stack tests need ${missing.join(', ')}. Start the local stack with \`npm run stack:up\` and run \`source .data/stack/env\`, or run the whole suite with \`npm test\`, which does both.`)
+  }
+  return process.env as Record<string, string>
+}
+
+/** The same server, another database: tests never touch the app's data. */
+export function withDatabase(uri: string, name: string): string {
+  const url = new URL(uri)
+  url.pathname = `/${name}`
+  return url.toString()
+}
