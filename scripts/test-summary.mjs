@@ -7,7 +7,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 
-for (const name of ['unit.json', 'api.json']) {
+for (const name of ['unit.json', 'api.json', 'real.json']) {
   const file = join(dir, name)
   if (!existsSync(file)) continue
   const report = JSON.parse(readFileSync(file, 'utf8'))
@@ -16,13 +16,14 @@ for (const name of ['unit.json', 'api.json']) {
   skipped += report.numPendingTests + report.numTodoTests
   console.log(`${name.replace('.json', '')}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`)
 }
-const e2e = join(dir, 'e2e.json')
-if (existsSync(e2e)) {
-  const { stats } = JSON.parse(readFileSync(e2e, 'utf8'))
+for (const name of ['e2e.json', 'e2e-real.json']) {
+  const file = join(dir, name)
+  if (!existsSync(file)) continue
+  const { stats } = JSON.parse(readFileSync(file, 'utf8'))
   passed += stats.expected
   failed += stats.unexpected + stats.flaky
   skipped += stats.skipped
-  console.log(`e2e: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed`)
+  console.log(`${name.replace('.json', '')}: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed`)
 }
 const checks = existsSync(join(dir, 'checks.txt')) ? readFileSync(join(dir, 'checks.txt'), 'utf8').trim().split('\n') : []
 for (const line of checks) console.log(line)
@@ -30,7 +31,7 @@ passed += checks.filter(l => l.endsWith(': ok')).length
 failed += checks.filter(l => l.endsWith(': FAILED')).length
 
 // A step that failed without counting a failed test (a crash, a failed build) still counts as one failure.
-const silent = failedSteps.filter(step => !['lint', 'typecheck'].includes(step)).length && !failed ? 1 : 0
+const silent = failedSteps.filter(step => !['lint', 'typecheck', 'compose'].includes(step)).length && !failed ? 1 : 0
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(', ')}`)
 if (skipped) console.log(`skipped: ${skipped}`)
 console.log(`tests: ${passed} passed, ${failed + silent} failed`)

@@ -28,7 +28,7 @@ step "unit and contract tests"
 vitest run --project unit --project contract --reporter=default --reporter=json --outputFile.json="$REPORTS/unit.json" || failures+=("unit/contract")
 
 step "build"
-if ! nuxt build > "$REPORTS/build.log" 2>&1; then tail -40 "$REPORTS/build.log"; failures+=("build"); fi
+if ! npm run --silent build > "$REPORTS/build.log" 2>&1; then tail -40 "$REPORTS/build.log"; failures+=("build"); fi
 
 if [[ ! " ${failures[*]} " =~ " build " ]]; then
   step "API tests (a server on a fresh data folder)"
@@ -36,6 +36,30 @@ if [[ ! " ${failures[*]} " =~ " build " ]]; then
 
   step "end-to-end tests (Playwright in Chromium, phone-sized)"
   PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" playwright test --reporter=list,json || failures+=("e2e")
+fi
+
+run_check compose bash scripts/check-compose.sh
+
+step "real stack: Kafka, FerretDB, Redis, Elasticsearch, S3 (provisioned from the registries on first use)"
+stack_was_up=0
+bash infra/stack.sh status > /dev/null 2>&1 && stack_was_up=1
+if bash infra/stack.sh up; then
+  (
+    set -a; source .data/stack/env; set +a
+    run_id="t$(date +%s)"
+    step "contract suites on the real stack"
+    vitest run --project real --reporter=default --reporter=json --outputFile.json="$REPORTS/real.json" || exit 1
+    if [[ -f .output/server/index.mjs ]]; then
+      step "end-to-end tests on the real stack"
+      # A database and index prefix of this run's own: the tests start from the demo data alone.
+      export MONGODB_URI="${MONGODB_URI%/*}/c18n-e2e-$run_id" ELASTICSEARCH_INDEX_PREFIX="c18n-e2e-$run_id-" E2E_PORT=3218 E2E_DATA_DIR="$(mktemp -d)"
+      PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e-real.json" playwright test --reporter=list,json || exit 1
+    fi
+  ) || failures+=("real-stack")
+  [[ $stack_was_up == 1 ]] || bash infra/stack.sh down > /dev/null
+else
+  echo "the real stack did not start: see the message above" >&2
+  failures+=("real-stack")
 fi
 
 step "summary"

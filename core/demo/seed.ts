@@ -43,41 +43,39 @@ export async function seedDemoData(domain: Domain, log: (line: string) => void =
   faker.seed(18)
   const started = Date.now()
 
-  for (const account of DEMO_ACCOUNTS) {
-    await once(() => domain.users.create({ ...account, bio: faker.person.bio(), password: DEMO_PASSWORD }))
-  }
-  for (let i = 0; i < GENERATED_USERS; i++) {
+  // Each phase is planned first (faker's sequence stays the same) and then written concurrently.
+  await Promise.all(DEMO_ACCOUNTS.map(account => ({ ...account, bio: faker.person.bio(), password: DEMO_PASSWORD }))
+    .map(user => once(() => domain.users.create(user))))
+  const generated = Array.from({ length: GENERATED_USERS }, (_, i) => {
     const first = faker.person.firstName()
     const last = faker.person.lastName()
     const handle = `${first}-${last}`.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 30) + `-${i}`
-    await once(() => domain.users.create({
-      handle, displayName: `${first} ${last}`, bio: faker.person.bio(),
-      interests: faker.helpers.arrayElements(TOPICS, { min: 2, max: 5 }), password: DEMO_PASSWORD,
-    }))
-  }
+    return { handle, displayName: `${first} ${last}`, bio: faker.person.bio(), interests: faker.helpers.arrayElements(TOPICS, { min: 2, max: 5 }), password: DEMO_PASSWORD }
+  })
+  await Promise.all(generated.map(user => once(() => domain.users.create(user))))
   const people = (await domain.users.list({ limit: 100 })).items
   const asActor = (user: { id: string, role: 'user' | 'admin' }) => ({ id: user.id, role: user.role })
 
-  for (let i = 0; i < COMMUNITIES; i++) {
+  const communities = Array.from({ length: COMMUNITIES }, (_, i) => {
     const topics = faker.helpers.arrayElements(TOPICS, { min: 1, max: 3 })
     const name = `${faker.word.adjective({ length: { min: 4, max: 9 } })} ${topics[0]}`.replace(/^./, c => c.toUpperCase())
     const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${i}`.slice(0, 40)
     const owner = people[(i * 7) % people.length]!
-    const community = await once(() => domain.communities.create(asActor(owner), {
-      name, slug, description: faker.lorem.sentences({ min: 1, max: 3 }), topics,
-      visibility: i % 5 === 4 ? 'private' : 'public', postsNeedApproval: i % 4 === 3,
-    }))
-    if (!community) continue
+    const input = { name, slug, description: faker.lorem.sentences({ min: 1, max: 3 }), topics, visibility: i % 5 === 4 ? 'private' as const : 'public' as const, postsNeedApproval: i % 4 === 3 }
     const interested = people.filter(p => p.id !== owner.id && p.interests.some(t => topics.includes(t)))
-    for (const member of faker.helpers.arrayElements(interested, { min: 2, max: Math.min(14, interested.length) })) {
-      await once(() => domain.communities.addMember(asActor(owner), slug, member.handle))
-    }
-  }
-  for (let i = 0; i < GROUPS; i++) {
+    const members = faker.helpers.arrayElements(interested, { min: Math.min(2, interested.length), max: Math.min(14, interested.length) })
+    return { owner, input, members }
+  })
+  await Promise.all(communities.map(async ({ owner, input, members }) => {
+    if (!(await once(() => domain.communities.create(asActor(owner), input)))) return
+    await Promise.all(members.map(member => once(() => domain.communities.addMember(asActor(owner), input.slug, member.handle))))
+  }))
+  const groups = Array.from({ length: GROUPS }, (_, i) => {
     const owner = people[(i * 5) % people.length]!
     const members = faker.helpers.arrayElements(people.filter(p => p.id !== owner.id), { min: 1, max: 6 })
-    await domain.groups.create(asActor(owner), { name: `${faker.word.adjective()} ${faker.word.noun()}s`.replace(/^./, c => c.toUpperCase()), memberHandles: members.map(m => m.handle) })
-  }
+    return { owner, name: `${faker.word.adjective()} ${faker.word.noun()}s`.replace(/^./, c => c.toUpperCase()), memberHandles: members.map(m => m.handle) }
+  })
+  await Promise.all(groups.map(g => domain.groups.create(asActor(g.owner), { name: g.name, memberHandles: g.memberHandles })))
   await meta.replaceOne({ _id: SEED_MARKER, at: new Date().toISOString() })
   log(`seeded ${DEMO_ACCOUNTS.length + GENERATED_USERS} users, ${COMMUNITIES} communities and ${GROUPS} groups in ${Date.now() - started} ms`)
   return true

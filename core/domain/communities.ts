@@ -1,11 +1,12 @@
 import type { Community, CommunityCreate, CommunityUpdate, CommunityView, MemberRole, Membership } from '../../shared/schemas/community'
 import type { Filter, Ports } from '../ports'
-import { DuplicateKeyError } from '../ports/document-store'
 import { type Actor, isAdmin, requireActor } from './actor'
 import { conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
 import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
 import type { UserService } from './users'
+import type { EventPublisher } from '../pipeline/publisher'
+import { newEvent } from '../pipeline/events'
 
 type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
@@ -15,7 +16,17 @@ const toCommunity = ({ _id, ...rest }: CommunityDoc): Community => ({ id: _id, .
 const membershipId = (communityId: string, userId: string) => `${communityId}:${userId}`
 
 export class CommunityService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService) {}
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService, private readonly publisher: EventPublisher) {}
+
+  private async commit(aggregate: 'communities' | 'memberships', type: string, communityId: string, data: Record<string, unknown>, actor: Actor) {
+    await this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
+  }
+
+  private async byId(id: string): Promise<CommunityDoc> {
+    const doc = await this.communities.findOne({ _id: id })
+    if (!doc) throw notFound('Community')
+    return doc
+  }
 
   private get communities() { return this.ports.store.collection<CommunityDoc>('communities') }
   private get memberships() { return this.ports.store.collection<MembershipDoc>('memberships') }
@@ -25,10 +36,6 @@ export class CommunityService {
     await this.memberships.createIndex({ communityId: 1, seq: 1 })
     await this.memberships.createIndex({ userId: 1, seq: 1 })
     await this.ports.search.ensureIndex(COMMUNITIES_INDEX, { slug: 'keyword', name: 'text', description: 'text', topics: 'keyword', visibility: 'keyword', createdAt: 'date' })
-  }
-
-  private async index(doc: CommunityDoc) {
-    await this.ports.search.put(COMMUNITIES_INDEX, doc._id, { slug: doc.slug, name: doc.name, description: doc.description, topics: doc.topics, visibility: doc.visibility, createdAt: doc.createdAt })
   }
 
   async roleOf(actor: Actor | null, communityId: string): Promise<MemberRole | null> {
@@ -51,18 +58,10 @@ export class CommunityService {
 
   async create(actor: Actor | null, input: CommunityCreate): Promise<CommunityView> {
     const me = requireActor(actor)
-    const now = new Date().toISOString()
-    const doc: CommunityDoc = { _id: newId(), ...input, ownerId: me.id, memberCount: 1, createdAt: now, updatedAt: now }
-    try {
-      await this.communities.insertOne(doc)
-    }
-    catch (error) {
-      if (error instanceof DuplicateKeyError) throw conflict(`The address /c/${input.slug} is taken`)
-      throw error
-    }
-    await this.memberships.insertOne({ _id: membershipId(doc._id, me.id), communityId: doc._id, userId: me.id, role: 'owner', joinedAt: now, seq: newId() })
-    await this.index(doc)
-    return { ...toCommunity(doc), myRole: 'owner' }
+    if (await this.communities.findOne({ slug: input.slug })) throw conflict(`The address /c/${input.slug} is taken`)
+    const id = newId()
+    await this.commit('communities', 'community.created', id, { id, ...input, ownerId: me.id }, me)
+    return { ...toCommunity(await this.byId(id)), myRole: 'owner' }
   }
 
   async get(actor: Actor | null, slug: string): Promise<CommunityView> {
@@ -100,9 +99,8 @@ export class CommunityService {
     const ownerOnly = changes.visibility !== undefined || changes.postsNeedApproval !== undefined
     const allowed = isAdmin(me) || role === 'owner' || (role === 'moderator' && !ownerOnly)
     if (!allowed) throw forbidden(ownerOnly ? 'Only the owner can change visibility or approval' : 'Only the owner and moderators can edit the community')
-    const updated = (await this.communities.updateOne({ _id: doc._id }, { $set: { ...changes, updatedAt: new Date().toISOString() } }))!
-    await this.index(updated)
-    return { ...toCommunity(updated), myRole: role }
+    await this.commit('communities', 'community.updated', doc._id, { id: doc._id, changes }, me)
+    return { ...toCommunity(await this.byId(doc._id)), myRole: role }
   }
 
   async join(actor: Actor | null, slug: string): Promise<CommunityView> {
@@ -125,16 +123,8 @@ export class CommunityService {
   }
 
   private async addMembership(actor: Actor, doc: CommunityDoc, userId: string): Promise<CommunityView> {
-    const now = new Date().toISOString()
-    try {
-      await this.memberships.insertOne({ _id: membershipId(doc._id, userId), communityId: doc._id, userId, role: 'member', joinedAt: now, seq: newId() })
-    }
-    catch (error) {
-      if (error instanceof DuplicateKeyError) throw conflict('Already a member')
-      throw error
-    }
-    const updated = (await this.communities.updateOne({ _id: doc._id }, { $inc: { memberCount: 1 } }))!
-    return { ...toCommunity(updated), myRole: userId === actor.id ? 'member' : await this.roleOf(actor, doc._id) }
+    await this.commit('memberships', 'membership.joined', doc._id, { communityId: doc._id, userId }, actor)
+    return { ...toCommunity(await this.byId(doc._id)), myRole: userId === actor.id ? 'member' : await this.roleOf(actor, doc._id) }
   }
 
   async leave(actor: Actor | null, slug: string): Promise<void> {
@@ -142,13 +132,7 @@ export class CommunityService {
     const { doc, role } = await this.visible(me, slug)
     if (!role) throw conflict('You are not a member')
     if (role === 'owner') throw conflict('The owner cannot leave; hand the community to someone else first')
-    await this.removeMembership(doc._id, me.id)
-  }
-
-  private async removeMembership(communityId: string, userId: string) {
-    if (await this.memberships.deleteOne({ _id: membershipId(communityId, userId) })) {
-      await this.communities.updateOne({ _id: communityId }, { $inc: { memberCount: -1 } })
-    }
+    await this.commit('memberships', 'membership.left', doc._id, { communityId: doc._id, userId: me.id }, me)
   }
 
   /** Owners remove anyone but themselves; moderators remove plain members. */
@@ -160,7 +144,7 @@ export class CommunityService {
     if (!targetRole) throw notFound('Member')
     const allowed = isAdmin(me) || (role === 'owner' && targetRole !== 'owner') || (role === 'moderator' && targetRole === 'member')
     if (!allowed) throw forbidden('You may not remove this member')
-    await this.removeMembership(doc._id, userId)
+    await this.commit('memberships', 'membership.left', doc._id, { communityId: doc._id, userId, removedBy: me.id }, me)
   }
 
   async changeRole(actor: Actor | null, slug: string, userId: string, newRole: Exclude<MemberRole, 'owner'>): Promise<Membership> {
@@ -170,7 +154,7 @@ export class CommunityService {
     const target = await this.memberships.findOne({ _id: membershipId(doc._id, userId) })
     if (!target) throw notFound('Member')
     if (target.role === 'owner') throw conflict('The owner\'s role cannot be changed')
-    await this.memberships.updateOne({ _id: target._id }, { $set: { role: newRole } })
+    await this.commit('memberships', 'membership.role_changed', doc._id, { communityId: doc._id, userId, role: newRole }, me)
     return (await this.membersPage(doc._id, { limit: 1, userId })).items[0]!
   }
 

@@ -5,6 +5,8 @@ import { DomainError, conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
 import { type Page, paginate } from './pagination'
 import type { UserService } from './users'
+import type { EventPublisher } from '../pipeline/publisher'
+import { newEvent } from '../pipeline/events'
 
 type GroupDoc = Omit<Group, 'id' | 'members'> & { _id: string }
 
@@ -12,7 +14,17 @@ const MAX_MEMBERS = 200
 
 /** User groups: an owner and members; only members see a group. */
 export class GroupService {
-  constructor(private readonly ports: Pick<Ports, 'store'>, private readonly users: UserService) {}
+  constructor(private readonly ports: Pick<Ports, 'store'>, private readonly users: UserService, private readonly publisher: EventPublisher) {}
+
+  private async commit(type: string, id: string, data: Record<string, unknown>, actor: Actor) {
+    await this.publisher.commit(newEvent('groups', type, id, id, { id, ...data }, actor.id))
+  }
+
+  private async current(id: string): Promise<Group> {
+    const doc = await this.groups.findOne({ _id: id })
+    if (!doc) throw notFound('Group')
+    return this.toGroup(doc)
+  }
 
   private get groups() { return this.ports.store.collection<GroupDoc>('groups') }
 
@@ -41,10 +53,9 @@ export class GroupService {
     const found = await this.users.byHandles(input.memberHandles)
     const missing = input.memberHandles.filter(handle => !found.some(user => user.handle === handle))
     if (missing.length) throw new DomainError('invalid', `No user with the handle ${missing.map(h => `@${h}`).join(', ')}`, { memberHandles: missing.map(h => `@${h} does not exist`) })
-    const now = new Date().toISOString()
-    const doc: GroupDoc = { _id: newId(), name: input.name, ownerId: me.id, memberIds: [...new Set([me.id, ...found.map(u => u.id)])], createdAt: now, updatedAt: now }
-    await this.groups.insertOne(doc)
-    return this.toGroup(doc)
+    const id = newId()
+    await this.commit('group.created', id, { name: input.name, ownerId: me.id, memberIds: [...new Set([me.id, ...found.map(u => u.id)])] }, me)
+    return this.current(id)
   }
 
   /** A group its members (and site admins) may see; everybody else gets not-found. */
@@ -68,7 +79,8 @@ export class GroupService {
 
   async rename(actor: Actor | null, id: string, name: string): Promise<Group> {
     await this.owned(actor, id)
-    return this.toGroup((await this.groups.updateOne({ _id: id }, { $set: { name, updatedAt: new Date().toISOString() } }))!)
+    await this.commit('group.renamed', id, { name }, actor!)
+    return this.current(id)
   }
 
   async addMember(actor: Actor | null, id: string, handle: string): Promise<Group> {
@@ -76,7 +88,8 @@ export class GroupService {
     const user = await this.users.byHandle(handle)
     if (group.memberIds.includes(user.id)) throw conflict(`@${handle} is already a member`)
     if (group.memberIds.length >= MAX_MEMBERS) throw conflict(`A group has at most ${MAX_MEMBERS} members`)
-    return this.toGroup((await this.groups.updateOne({ _id: id }, { $addToSet: { memberIds: user.id }, $set: { updatedAt: new Date().toISOString() } }))!)
+    await this.commit('group.member_added', id, { userId: user.id }, actor!)
+    return this.current(id)
   }
 
   /** The owner removes anyone but themselves; a member removes themselves (leaving). */
@@ -87,11 +100,12 @@ export class GroupService {
     if (!leaving && group.ownerId !== me.id && !isAdmin(me)) throw forbidden('Only the group\'s owner can remove members')
     if (!group.memberIds.includes(userId)) throw notFound('Member')
     if (userId === group.ownerId) throw conflict('The owner cannot leave the group; delete it instead')
-    return this.toGroup((await this.groups.updateOne({ _id: id }, { $pull: { memberIds: userId }, $set: { updatedAt: new Date().toISOString() } }))!)
+    await this.commit('group.member_removed', id, { userId }, me)
+    return this.current(id)
   }
 
   async remove(actor: Actor | null, id: string): Promise<void> {
     await this.owned(actor, id)
-    await this.groups.deleteOne({ _id: id })
+    await this.commit('group.deleted', id, {}, actor!)
   }
 }

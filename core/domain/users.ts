@@ -1,11 +1,12 @@
 import type { User, UserUpdate } from '../../shared/schemas/user'
 import type { Ports } from '../ports'
-import { DuplicateKeyError } from '../ports/document-store'
 import { type Actor, requireActor } from './actor'
 import { conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
 import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
 import { hashPassword, verifyPassword } from './passwords'
+import type { EventPublisher } from '../pipeline/publisher'
+import { newEvent } from '../pipeline/events'
 
 export type UserDoc = Omit<User, 'id'> & { _id: string }
 interface CredentialDoc { _id: string, handle: string, passwordHash: string }
@@ -19,7 +20,7 @@ export function toUser({ _id, ...rest }: UserDoc): User {
 export interface NewUser { handle: string, displayName: string, bio?: string, interests?: string[], avatarUrl?: string | null, role?: User['role'], password?: string }
 
 export class UserService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>) {}
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly publisher: EventPublisher) {}
 
   private get users() { return this.ports.store.collection<UserDoc>('users') }
   private get credentials() { return this.ports.store.collection<CredentialDoc>('credentials') }
@@ -30,25 +31,15 @@ export class UserService {
   }
 
   async create(input: NewUser): Promise<User> {
-    const now = new Date().toISOString()
-    const doc: UserDoc = {
-      _id: newId(), handle: input.handle, displayName: input.displayName, bio: input.bio ?? '',
-      interests: input.interests ?? [], avatarUrl: input.avatarUrl ?? null, role: input.role ?? 'user', createdAt: now, updatedAt: now,
-    }
-    try {
-      await this.users.insertOne(doc)
-    }
-    catch (error) {
-      if (error instanceof DuplicateKeyError) throw conflict(`The handle @${input.handle} is taken`)
-      throw error
-    }
-    if (input.password) await this.credentials.replaceOne({ _id: doc._id, handle: doc.handle, passwordHash: await hashPassword(input.password) })
-    await this.index(doc)
-    return toUser(doc)
-  }
-
-  private async index(doc: UserDoc) {
-    await this.ports.search.put(USERS_INDEX, doc._id, { handle: doc.handle, displayName: doc.displayName, bio: doc.bio, interests: doc.interests, createdAt: doc.createdAt })
+    if (await this.users.findOne({ handle: input.handle })) throw conflict(`The handle @${input.handle} is taken`)
+    const id = newId()
+    // Credentials are secrets, not content: they never travel on the bus.
+    if (input.password) await this.credentials.replaceOne({ _id: id, handle: input.handle, passwordHash: await hashPassword(input.password) })
+    await this.publisher.commit(newEvent('users', 'user.registered', id, id, {
+      id, handle: input.handle, displayName: input.displayName, bio: input.bio ?? '', interests: input.interests ?? [],
+      avatarUrl: input.avatarUrl ?? null, role: input.role ?? 'user',
+    }))
+    return (await this.byId(id))!
   }
 
   /** The user a local sign-in names, or null when the handle or password is wrong. */
@@ -97,9 +88,7 @@ export class UserService {
     const me = requireActor(actor)
     const target = await this.byHandle(handle)
     if (target.id !== me.id) throw forbidden('You can only edit your own profile')
-    const updated = await this.users.updateOne({ _id: target.id }, { $set: { ...changes, updatedAt: new Date().toISOString() } })
-    if (!updated) throw notFound(`User @${handle}`)
-    await this.index(updated)
-    return toUser(updated)
+    await this.publisher.commit(newEvent('users', 'user.updated', target.id, target.id, { id: target.id, changes }, me.id))
+    return (await this.byId(target.id))!
   }
 }

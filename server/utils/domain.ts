@@ -1,15 +1,28 @@
 import { closePorts, configFromEnv, createPorts } from '../../adapters/factory'
 import { seedDemoData } from '../../core/demo/seed'
 import { type Domain, createDomain } from '../../core/domain'
+import { startConsumers } from '../../workers/consumers'
 
 // One set of connections per server process (not per request): sharing it is the point.
 let booting: Promise<Domain> | null = null
+let stopConsumers: (() => Promise<void>) | null = null
+
+/**
+ * The embedded bus lives in this process, so its consumers must too; on the real stack the
+ * worker process runs them, unless C18N_RUN_CONSUMERS=true asks for them here as well.
+ */
+function runsConsumers(busKind: string): boolean {
+  const setting = process.env.C18N_RUN_CONSUMERS
+  return setting ? setting === 'true' : busKind.startsWith('embedded')
+}
 
 async function boot(): Promise<Domain> {
   const ports = await createPorts(configFromEnv())
   const domain = createDomain(ports)
   await domain.setup()
   for (const [name, port] of Object.entries(ports)) console.info(`[c18n] ${name}: ${port.kind}`)
+  if (runsConsumers(ports.bus.kind)) stopConsumers = (await startConsumers(domain, line => console.info(`[c18n] ${line}`))).stop
+  else console.info('[c18n] event consumers run in the worker process (npm run worker)')
   if (process.env.C18N_SEED !== 'false') await seedDemoData(domain, line => console.info(`[c18n] ${line}`))
   return domain
 }
@@ -27,5 +40,6 @@ export async function shutdownDomain() {
   if (!booting) return
   const domain = await booting.catch(() => null)
   booting = null
+  await stopConsumers?.()
   if (domain) await closePorts(domain.ports)
 }

@@ -22,8 +22,8 @@ describe('what a signed-in user does through the API', () => {
     expect(created.json).toMatchObject({ slug, myRole: 'owner', memberCount: 1, visibility: 'public' })
     expect((await grace.post('/api/communities', { name: 'Again', slug })).status).toBe(409)
 
-    const found = await alan.get('/api/communities?q=lighthouse')
-    expect(found.json.items.map((c: { slug: string }) => c.slug)).toContain(slug)
+    // Search is a view the indexer keeps up to date: it may lag a write by a moment.
+    await expect.poll(async () => (await alan.get('/api/communities?q=lighthouse')).json.items.map((c: { slug: string }) => c.slug)).toContain(slug)
 
     expect((await alan.post(`/api/communities/${slug}/join`)).json).toMatchObject({ myRole: 'member', memberCount: 2 })
     expect((await alan.patch(`/api/communities/${slug}`, { description: 'Taken over' })).status).toBe(403)

@@ -68,7 +68,8 @@ describe('communities', () => {
     } while (cursor)
     expect(seen).toHaveLength(8)
     expect(new Set(seen).size).toBe(8)
-    expect((await domain.communities.list(null, { limit: 10, q: 'chess' })).items.map(c => c.slug)).toEqual(['chess-club'])
+    // The search index is a view the indexer keeps: eventually consistent.
+    await expect.poll(async () => (await domain.communities.list(null, { limit: 10, q: 'chess' })).items.map(c => c.slug)).toEqual(['chess-club'])
     await expect(domain.communities.members(null, 'chess-club', { limit: 3, cursor: 'garbage!' })).rejects.toMatchObject({ kind: 'invalid' })
   })
 })

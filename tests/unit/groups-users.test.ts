@@ -35,7 +35,7 @@ describe('users', () => {
     expect(await domain.users.update(ada.actor, 'ada', { bio: 'Poetical science', interests: ['poetry'] })).toMatchObject({ bio: 'Poetical science', interests: ['poetry'] })
     await expect(domain.users.update(bob.actor, 'ada', { bio: 'hacked' })).rejects.toMatchObject({ kind: 'forbidden' })
     await expect(domain.users.create({ handle: 'ada', displayName: 'Other Ada' })).rejects.toMatchObject({ kind: 'conflict' })
-    expect((await domain.users.list({ limit: 10, q: 'ADA' })).items.map(u => u.handle)).toEqual(['ada'])
+    await expect.poll(async () => (await domain.users.list({ limit: 10, q: 'ADA' })).items.map(u => u.handle)).toEqual(['ada'])
     expect((await domain.users.list({ limit: 10 })).items.map(u => u.handle)).toEqual(['ada', 'bob'])
   })
 

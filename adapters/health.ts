@@ -1,5 +1,5 @@
-import type { Ports } from '../../core/ports'
-import type { Health } from '../../shared/schemas/health'
+import type { Ports } from '../core/ports'
+import type { Health } from '../shared/schemas/health'
 
 const PING_TIMEOUT_MS = 2000
 

@@ -1,0 +1,42 @@
+import { DuplicateKeyError } from '../../ports'
+import type { Projection } from './types'
+import { applied, rejected } from './types'
+
+/** users and groups. */
+export const peopleProjections: Record<string, Projection> = {
+  'c18n.user.registered': async ({ data, time }, store) => {
+    const users = store.collection<{ _id: string }>('users')
+    try {
+      await users.insertOne({ _id: data.id, handle: data.handle, displayName: data.displayName, bio: data.bio, interests: data.interests, avatarUrl: data.avatarUrl, role: data.role, createdAt: time, updatedAt: time } as never)
+    }
+    catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error
+      if (!(await users.findOne({ _id: data.id }))) return rejected(`The handle @${data.handle} is taken`)
+    }
+    return applied
+  },
+  'c18n.user.updated': async ({ data, time }, store) => {
+    await store.collection('users').updateOne({ _id: data.id }, { $set: { ...data.changes, updatedAt: time } })
+    return applied
+  },
+  'c18n.group.created': async ({ data, time }, store) => {
+    await store.collection('groups').replaceOne({ _id: data.id, name: data.name, ownerId: data.ownerId, memberIds: data.memberIds, createdAt: time, updatedAt: time } as never)
+    return applied
+  },
+  'c18n.group.renamed': async ({ data, time }, store) => {
+    await store.collection('groups').updateOne({ _id: data.id }, { $set: { name: data.name, updatedAt: time } })
+    return applied
+  },
+  'c18n.group.member_added': async ({ data, time }, store) => {
+    await store.collection('groups').updateOne({ _id: data.id }, { $addToSet: { memberIds: data.userId }, $set: { updatedAt: time } })
+    return applied
+  },
+  'c18n.group.member_removed': async ({ data, time }, store) => {
+    await store.collection('groups').updateOne({ _id: data.id }, { $pull: { memberIds: data.userId }, $set: { updatedAt: time } })
+    return applied
+  },
+  'c18n.group.deleted': async ({ data }, store) => {
+    await store.collection('groups').deleteOne({ _id: data.id })
+    return applied
+  },
+}

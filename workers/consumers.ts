@@ -1,0 +1,30 @@
+import type { Subscription } from '../core/ports'
+import type { Domain } from '../core/domain'
+import { type ConsumerJob, runConsumer } from '../core/pipeline/consumer'
+import { indexEvent } from '../core/pipeline/indexer'
+import { persist } from '../core/pipeline/persister'
+import { AGGREGATES, topicOf } from '../shared/schemas/events'
+
+const ALL_TOPICS = AGGREGATES.map(topicOf)
+
+/** The jobs of the event pipeline, each an independent consumer group. */
+export function pipelineJobs(domain: Domain): ConsumerJob[] {
+  const { ports } = domain
+  return [
+    { group: 'c18n.persister', topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
+    { group: 'c18n.indexer', topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
+  ]
+}
+
+export async function startConsumers(domain: Domain, log: (line: string) => void = () => {}) {
+  const jobs = pipelineJobs(domain)
+  const subscriptions: Subscription[] = []
+  for (const job of jobs) {
+    subscriptions.push(await runConsumer(domain.ports.bus, job))
+    log(`consumer ${job.group} on ${job.topics.join(', ')}`)
+  }
+  return {
+    names: jobs.map(job => job.group),
+    stop: async () => { await Promise.all(subscriptions.map(s => s.stop())) },
+  }
+}
