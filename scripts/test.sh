@@ -53,7 +53,12 @@ if bash infra/stack.sh up; then
       step "end-to-end tests on the real stack"
       # A database and index prefix of this run's own: the tests start from the demo data alone.
       export MONGODB_URI="${MONGODB_URI%/*}/c18n-e2e-$run_id" ELASTICSEARCH_INDEX_PREFIX="c18n-e2e-$run_id-" E2E_PORT=3218 E2E_DATA_DIR="$(mktemp -d)"
-      PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e-real.json" playwright test --reporter=list,json || exit 1
+      # The real topology: the app publishes, a separate worker process consumes.
+      WORKER_HEALTH_PORT=3219 node .output/worker/index.mjs > "$REPORTS/worker.log" 2>&1 &
+      worker=$!
+      trap 'kill $worker 2> /dev/null || true' EXIT
+      for _ in $(seq 1 60); do curl -fs http://127.0.0.1:3219/health > /dev/null && break; sleep 1; done
+      C18N_RUN_CONSUMERS=false PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e-real.json" playwright test --reporter=list,json || { tail -20 "$REPORTS/worker.log"; exit 1; }
     fi
   ) || failures+=("real-stack")
   [[ $stack_was_up == 1 ]] || bash infra/stack.sh down > /dev/null

@@ -1,7 +1,9 @@
 import type { Subscription } from '../core/ports'
 import type { Domain } from '../core/domain'
 import { type ConsumerJob, runConsumer } from '../core/pipeline/consumer'
+import { cacheEvent } from '../core/pipeline/cacher'
 import { indexEvent } from '../core/pipeline/indexer'
+import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
 import { AGGREGATES, topicOf } from '../shared/schemas/events'
 
@@ -12,7 +14,9 @@ export function pipelineJobs(domain: Domain): ConsumerJob[] {
   const { ports } = domain
   return [
     { group: 'c18n.persister', topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
+    { group: 'c18n.cacher', topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: 'c18n.indexer', topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
+    { group: 'c18n.notifier', topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
   ]
 }
 

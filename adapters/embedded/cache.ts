@@ -161,6 +161,29 @@ export class EmbeddedCache implements Cache {
     return sorted.slice(start, stop === -1 ? undefined : stop + 1).map(([member, score]) => ({ member, score }))
   }
 
+  async zRevRangeByScore(key: string, max: number, count: number) {
+    const zset = this.read<Map<string, number>>(key, 'zset') ?? new Map<string, number>()
+    return [...zset].filter(([, score]) => score <= max)
+      .sort(([ma, a], [mb, b]) => b - a || (mb < ma ? -1 : mb > ma ? 1 : 0))
+      .slice(0, count).map(([member, score]) => ({ member, score }))
+  }
+
+  async zRemRangeByRank(key: string, start: number, stop: number) {
+    const zset = this.read<Map<string, number>>(key, 'zset')
+    if (!zset) return 0
+    const ascending = [...zset].sort(([ma, a], [mb, b]) => a - b || (ma < mb ? -1 : ma > mb ? 1 : 0))
+    const from = start < 0 ? ascending.length + start : start
+    const to = stop < 0 ? ascending.length + stop : stop
+    const doomed = ascending.slice(Math.max(0, from), to + 1)
+    for (const [member] of doomed) zset.delete(member)
+    this.scheduleSnapshot()
+    return doomed.length
+  }
+
+  async zCard(key: string) {
+    return this.read<Map<string, number>>(key, 'zset')?.size ?? 0
+  }
+
   async keys(pattern: string) {
     const regexp = globToRegExp(pattern)
     return [...this.entries.keys()].filter(key => regexp.test(key) && this.live(key))

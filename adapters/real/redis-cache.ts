@@ -48,6 +48,16 @@ export class RedisCache implements Cache {
     return result
   }
 
+  async zRevRangeByScore(key: string, max: number, count: number) {
+    const flat = await this.redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', 0, count)
+    const result: Array<{ member: string, score: number }> = []
+    for (let i = 0; i < flat.length; i += 2) result.push({ member: flat[i]!, score: Number(flat[i + 1]) })
+    return result
+  }
+
+  zRemRangeByRank(key: string, start: number, stop: number) { return this.redis.zremrangebyrank(key, start, stop) }
+  zCard(key: string) { return this.redis.zcard(key) }
+
   /** SCAN, not KEYS: it never blocks the server on a large keyspace. */
   async keys(pattern: string) {
     const found: string[] = []

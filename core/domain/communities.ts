@@ -8,7 +8,7 @@ import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
 
-type CommunityDoc = Omit<Community, 'id'> & { _id: string }
+export type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
 
 export const COMMUNITIES_INDEX = 'communities'
@@ -48,8 +48,15 @@ export class CommunityService {
   }
 
   /** A private community is invisible, not forbidden, to non-members: its existence is private too. */
-  private async visible(actor: Actor | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
-    const doc = await this.communities.findOne({ slug })
+  async visible(actor: Actor | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
+    return this.visibleDoc(actor, await this.communities.findOne({ slug }), slug)
+  }
+
+  async visibleById(actor: Actor | null, id: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
+    return this.visibleDoc(actor, await this.communities.findOne({ _id: id }), id)
+  }
+
+  private async visibleDoc(actor: Actor | null, doc: CommunityDoc | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
     if (!doc) throw notFound(`Community ${slug}`)
     const role = await this.roleOf(actor, doc._id)
     if (doc.visibility === 'private' && !role && !isAdmin(actor)) throw notFound(`Community ${slug}`)
@@ -156,6 +163,15 @@ export class CommunityService {
     if (target.role === 'owner') throw conflict('The owner\'s role cannot be changed')
     await this.commit('memberships', 'membership.role_changed', doc._id, { communityId: doc._id, userId, role: newRole }, me)
     return (await this.membersPage(doc._id, { limit: 1, userId })).items[0]!
+  }
+
+  /** Mutes (or unmutes) new-post notifications of a community for its member. */
+  async mute(actor: Actor | null, slug: string, muted: boolean) {
+    const me = requireActor(actor)
+    const { doc, role } = await this.visible(me, slug)
+    if (!role) throw conflict('You are not a member')
+    await this.commit('memberships', 'membership.muted', doc._id, { communityId: doc._id, userId: me.id, muted }, me)
+    return { muted }
   }
 
   async members(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<Membership>> {

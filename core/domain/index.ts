@@ -3,6 +3,10 @@ import { AGGREGATES, dlqOf, topicOf } from '../../shared/schemas/events'
 import { CommunityService } from './communities'
 import { GroupService } from './groups'
 import { UserService } from './users'
+import { FeedCache } from './feed-cache'
+import { NotificationService } from './notifications'
+import { PostService } from './posts'
+import { SearchService } from './search'
 import { EventPublisher } from '../pipeline/publisher'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
@@ -17,16 +21,22 @@ export function createDomain(ports: Ports) {
   const users = new UserService(ports, publisher)
   const groups = new GroupService(ports, users, publisher)
   const communities = new CommunityService(ports, users, publisher)
+  const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
+  const search = new SearchService(ports, users, communities, posts)
+  const notifications = new NotificationService(ports, users)
   return {
     ports,
     publisher,
     users,
     groups,
     communities,
+    posts,
+    search,
+    notifications,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup()])
     },
   }
 }

@@ -24,6 +24,11 @@ export interface Cache {
   zRem(key: string, member: string): Promise<void>
   /** Highest scores first, with scores. */
   zRevRangeWithScores(key: string, start: number, stop: number): Promise<Array<{ member: string, score: number }>>
+  /** Members scored at most `max`, highest first, at most `count` of them. */
+  zRevRangeByScore(key: string, max: number, count: number): Promise<Array<{ member: string, score: number }>>
+  /** Removes members by rank, lowest score first (rank 0); negative ranks count from the top. */
+  zRemRangeByRank(key: string, start: number, stop: number): Promise<number>
+  zCard(key: string): Promise<number>
   /** Keys matching a glob pattern with `*` only. */
   keys(pattern: string): Promise<string[]>
   publish(channel: string, message: string): Promise<void>

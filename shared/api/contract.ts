@@ -4,6 +4,8 @@ import { pageOf, pageQuerySchema } from '../schemas/common'
 import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, groupParamsSchema, groupRenameSchema, groupSchema } from '../schemas/group'
 import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/user'
 import { healthSchema } from '../schemas/health'
+import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
+import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
 
@@ -54,6 +56,24 @@ export const api = {
   addMember: route({ method: 'post', path: '/api/communities/{slug}/members', summary: 'Add a member (owner and moderators)', tag: 'communities', auth: true, params: slugParamsSchema, body: memberAddSchema, response: membershipSchema, status: 201 }),
   changeMemberRole: route({ method: 'patch', path: '/api/communities/{slug}/members/{userId}', summary: 'Make a member a moderator or back (owner only)', tag: 'communities', auth: true, params: memberParamsSchema, body: roleChangeSchema, response: membershipSchema }),
   removeMember: route({ method: 'delete', path: '/api/communities/{slug}/members/{userId}', summary: 'Remove a member', tag: 'communities', auth: true, params: memberParamsSchema, response: null, status: 204 }),
+  muteCommunity: route({ method: 'post', path: '/api/communities/{slug}/mute', summary: 'Mute or unmute a community\'s new-post notifications', tag: 'communities', auth: true, params: slugParamsSchema, body: muteSchema, response: z.object({ muted: z.boolean() }) }),
+
+  feed: route({ method: 'get', path: '/api/communities/{slug}/posts', summary: 'A community\'s posts, newest first', tag: 'posts', auth: false, params: slugParamsSchema, query: listQuery, response: pageOf(postSchema) }),
+  createPost: route({ method: 'post', path: '/api/communities/{slug}/posts', summary: 'Post in a community you belong to', tag: 'posts', auth: true, params: slugParamsSchema, body: postCreateSchema, response: postSchema, status: 201 }),
+  getPost: route({ method: 'get', path: '/api/posts/{id}', summary: 'A post or reply', tag: 'posts', auth: false, params: postParamsSchema, response: postSchema }),
+  thread: route({ method: 'get', path: '/api/posts/{id}/thread', summary: 'Every reply in the post\'s thread, oldest first', tag: 'posts', auth: false, params: postParamsSchema, response: z.object({ items: z.array(postSchema) }) }),
+  reply: route({ method: 'post', path: '/api/posts/{id}/replies', summary: 'Reply to a post or to a reply', tag: 'posts', auth: true, params: postParamsSchema, body: replyCreateSchema, response: postSchema, status: 201 }),
+  editPost: route({ method: 'patch', path: '/api/posts/{id}', summary: 'Edit your post: a new version, the old ones kept', tag: 'posts', auth: true, params: postParamsSchema, body: postEditSchema, response: postSchema }),
+  deletePost: route({ method: 'delete', path: '/api/posts/{id}', summary: 'Delete a post (its author, or a moderator)', tag: 'posts', auth: true, params: postParamsSchema, response: null, status: 204 }),
+  postHistory: route({ method: 'get', path: '/api/posts/{id}/history', summary: 'Every version of a post, oldest first', tag: 'posts', auth: false, params: postParamsSchema, response: z.object({ items: z.array(postVersionSchema) }) }),
+  react: route({ method: 'post', path: '/api/posts/{id}/reactions', summary: 'React to a post (one of each kind per person)', tag: 'posts', auth: true, params: postParamsSchema, body: reactionCreateSchema, response: postSchema, status: 201 }),
+  unreact: route({ method: 'delete', path: '/api/posts/{id}/reactions/{kind}', summary: 'Take your reaction back', tag: 'posts', auth: true, params: reactionParamsSchema, response: postSchema }),
+  share: route({ method: 'post', path: '/api/posts/{id}/shares', summary: 'Share to a community, a group, or as a link', tag: 'posts', auth: true, params: postParamsSchema, body: shareCreateSchema, response: shareResultSchema, status: 201 }),
+  search: route({ method: 'get', path: '/api/search', summary: 'Full-text search of posts and replies, with filters and highlights', tag: 'search', auth: false, query: searchQuerySchema, response: z.object({ items: z.array(searchHitSchema), total: z.number().int(), nextCursor: z.string().nullable() }) }),
+
+  notifications: route({ method: 'get', path: '/api/notifications', summary: 'Your notifications, newest first', tag: 'notifications', auth: true, query: listQuery, response: pageOf(notificationSchema) }),
+  unreadCount: route({ method: 'get', path: '/api/notifications/unread', summary: 'How many notifications you have not read', tag: 'notifications', auth: true, response: unreadCountSchema }),
+  markRead: route({ method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read', tag: 'notifications', auth: true, body: markReadSchema, response: unreadCountSchema }),
 } satisfies Record<string, RouteSpec>
 
 export type Api = typeof api

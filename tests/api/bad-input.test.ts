@@ -10,12 +10,13 @@ const PLACEHOLDERS: Record<string, string> = { slug: 'some-community', handle: '
 const fill = (path: string, values: Record<string, string> = {}) =>
   path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? PLACEHOLDERS[name]!)
 
-interface Property { type?: string | string[], enum?: unknown[], items?: unknown, anyOf?: unknown[] }
+interface Property { type?: string | string[], enum?: unknown[], items?: unknown, anyOf?: unknown[], maxLength?: number }
 
 function wrongValues(property: Property): Array<[string, unknown]> {
   const types = ([] as string[]).concat(property.type ?? (property.anyOf as Property[] | undefined)?.flatMap(p => p.type ?? []) ?? [])
   const cases: Array<[string, unknown]> = []
-  if (types.includes('string')) cases.push(['a number instead of text', 12345], ['5,000 characters', 'x'.repeat(5000)])
+  const tooLong = (property.maxLength ?? 4999) + 1
+  if (types.includes('string')) cases.push(['a number instead of text', 12345], [`${tooLong.toLocaleString('en')} characters`, 'x'.repeat(tooLong)])
   if (property.enum) cases.push(['a value not in the list', 'not-an-option'])
   if (types.includes('boolean')) cases.push(['text instead of true/false', 'yes'])
   if (types.includes('array')) cases.push(['text instead of a list', 'not-a-list'], ['a list of 500 entries', Array.from({ length: 500 }, (_, i) => `entry-${i}`)])

@@ -47,6 +47,10 @@ export const communityProjections: Record<string, Projection> = {
     await store.collection('memberships').updateOne({ _id: `${data.communityId}:${data.userId}` }, { $set: { role: data.role } })
     return applied
   },
+  'c18n.membership.muted': async ({ data }, store) => {
+    await store.collection('memberships').updateOne({ _id: `${data.communityId}:${data.userId}` }, { $set: { muted: data.muted } })
+    return applied
+  },
   'c18n.membership.left': async ({ data }, store) => {
     await store.collection('memberships').deleteOne({ _id: `${data.communityId}:${data.userId}` })
     await recountMembers(store, data.communityId)

@@ -53,6 +53,16 @@ export function cacheContract(label: string, open: () => Promise<Cache>) {
       expect(await cache.zRevRangeWithScores(k('z'), 0, 0)).toEqual([{ member: 'a', score: 11 }])
     })
 
+    it('pages sorted sets by score and trims the lowest ranks', async () => {
+      for (const [member, score] of [['a', 1], ['b', 2], ['c', 3], ['d', 3], ['e', 5]] as const) await cache.zAdd(k('feed'), score, member)
+      expect(await cache.zRevRangeByScore(k('feed'), 3, 2)).toEqual([{ member: 'd', score: 3 }, { member: 'c', score: 3 }])
+      expect((await cache.zRevRangeByScore(k('feed'), Number.POSITIVE_INFINITY, 10)).map(e => e.member)).toEqual(['e', 'd', 'c', 'b', 'a'])
+      expect(await cache.zRemRangeByRank(k('feed'), 0, -4)).toBe(2)
+      expect(await cache.zCard(k('feed'))).toBe(3)
+      expect((await cache.zRevRangeByScore(k('feed'), 10, 10)).map(e => e.member)).toEqual(['e', 'd', 'c'])
+      expect(await cache.zCard(k('nothing'))).toBe(0)
+    })
+
     it('finds keys by pattern', async () => {
       await cache.set(k('pat:1'), 'x')
       await cache.set(k('pat:2'), 'x')

@@ -1,0 +1,208 @@
+import type { Post, PostVersion } from '../../shared/schemas/post'
+import type { ReactionKind } from '../../shared/schemas/events'
+import type { Ports } from '../ports'
+import { newEvent } from '../pipeline/events'
+import type { EventPublisher } from '../pipeline/publisher'
+import { renderMarkdown } from '../shared/markdown'
+import { refreshPost } from '../pipeline/cacher'
+import { type Actor, isAdmin, requireActor } from './actor'
+import type { CommunityDoc, CommunityService } from './communities'
+import { conflict, forbidden, notFound } from './errors'
+import type { GroupService } from './groups'
+import { newId } from './ids'
+import { type Page, paginate } from './pagination'
+import type { PostDoc, PostVersionDoc } from './posts-model'
+import type { FeedCache } from './feed-cache'
+import type { UserService } from './users'
+
+const THREAD_LIMIT = 500
+
+/** Posts, threaded replies, reactions and shares, all written as events. */
+export class PostService {
+  constructor(
+    private readonly ports: Pick<Ports, 'store' | 'cache'>,
+    private readonly users: UserService,
+    private readonly communities: CommunityService,
+    private readonly groups: GroupService,
+    private readonly publisher: EventPublisher,
+    private readonly feedCache: FeedCache,
+  ) {}
+
+  private get posts() { return this.ports.store.collection<PostDoc>('posts') }
+
+  /**
+   * Read-your-writes for the feed: the cacher copies a change into the cache soon after it is
+   * persisted; the writer's own request does it at once, so a reload shows it. Both write the
+   * same current state, so the order they land in does not matter.
+   */
+  private async writeThrough(id: string) {
+    await refreshPost(this.ports, this.feedCache, id).catch(error => console.warn(`[posts] cache write-through for ${id} failed: ${(error as Error).message}`))
+  }
+
+  async setup() {
+    await this.posts.createIndex({ communityId: 1, kind: 1 })
+    await this.posts.createIndex({ rootId: 1 })
+    await this.ports.store.collection('post_versions').createIndex({ postId: 1, at: 1 })
+    await this.ports.store.collection('reactions').createIndex({ postId: 1, kind: 1 })
+    await this.ports.store.collection('shares').createIndex({ postId: 1 })
+  }
+
+  /** Turns stored posts into what the API answers, with authors, community slugs and my reactions. */
+  async views(actor: Actor | null, docs: PostDoc[]): Promise<Post[]> {
+    const authors = await this.users.byIds(docs.map(d => d.authorId))
+    const communities = await this.ports.store.collection<CommunityDoc>('communities').find({ _id: { $in: [...new Set(docs.map(d => d.communityId))] } })
+    const slugs = new Map(communities.map(c => [c._id, c.slug]))
+    const mine = actor && docs.length
+      ? await this.ports.store.collection<{ _id: string, postId: string, kind: ReactionKind }>('reactions').find({ userId: actor.id, postId: { $in: docs.map(d => d._id) } })
+      : []
+    return docs.map((doc) => {
+      const author = authors.get(doc.authorId)
+      return {
+        id: doc._id, communityId: doc.communityId, communitySlug: slugs.get(doc.communityId) ?? '', kind: doc.kind, parentId: doc.parentId, rootId: doc.rootId,
+        title: doc.title, body: doc.body, bodyHtml: doc.deleted ? '' : renderMarkdown(doc.body), tags: doc.tags,
+        author: author ? { id: author.id, handle: author.handle, displayName: author.displayName, avatarUrl: author.avatarUrl } : { id: doc.authorId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null },
+        createdAt: doc.createdAt, updatedAt: doc.updatedAt, version: doc.version, deleted: doc.deleted,
+        replyCount: doc.replyCount, reactionCounts: doc.reactionCounts, shareCount: doc.shareCount,
+        myReactions: mine.filter(r => r.postId === doc._id).map(r => r.kind),
+      }
+    })
+  }
+
+  /** A post the actor may read: its community must be visible to them. */
+  private async readable(actor: Actor | null, id: string): Promise<{ doc: PostDoc, community: CommunityDoc, role: string | null }> {
+    const doc = await this.posts.findOne({ _id: id })
+    if (!doc) throw notFound('Post')
+    const { doc: community, role } = await this.communities.visibleById(actor, doc.communityId).catch(() => { throw notFound('Post') })
+    return { doc, community, role }
+  }
+
+  async get(actor: Actor | null, id: string): Promise<Post> {
+    const { doc } = await this.readable(actor, id)
+    return (await this.views(actor, [doc]))[0]!
+  }
+
+  /** Newest first; served from the cache's feed when it has one, from the store otherwise. */
+  async feed(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<Post>> {
+    const { doc: community } = await this.communities.visible(actor, slug)
+    const cached = await this.feedCache.page(community._id, query)
+    if (cached) return { items: await this.views(actor, cached.items), nextCursor: cached.nextCursor }
+    const page = await paginate(this.posts, { communityId: community._id, kind: 'post', deleted: false }, { key: '_id', order: 'desc', limit: query.limit, cursor: query.cursor })
+    return { items: await this.views(actor, page.items), nextCursor: page.nextCursor }
+  }
+
+  /** Every reply under a post, oldest first; pages build the tree from parentId. */
+  async thread(actor: Actor | null, id: string): Promise<Post[]> {
+    const { doc } = await this.readable(actor, id)
+    const replies = await this.posts.find({ rootId: doc.rootId, kind: 'reply' }, { sort: { _id: 1 }, limit: THREAD_LIMIT })
+    return this.views(actor, replies)
+  }
+
+  private async member(actor: Actor, community: CommunityDoc, role: string | null) {
+    if (!role && !isAdmin(actor)) throw forbidden(`Join ${community.name} to post in it`)
+  }
+
+  async create(actor: Actor | null, slug: string, input: { title: string, body: string, tags: string[] }): Promise<Post> {
+    const me = requireActor(actor)
+    const { doc: community, role } = await this.communities.visible(me, slug)
+    await this.member(me, community, role)
+    const id = newId()
+    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...input }, me.id))
+    await this.writeThrough(id)
+    return this.get(me, id)
+  }
+
+  async reply(actor: Actor | null, parentId: string, input: { body: string }): Promise<Post> {
+    const me = requireActor(actor)
+    const { doc: parent, community, role } = await this.readable(me, parentId)
+    await this.member(me, community, role)
+    if (parent.deleted) throw conflict('This post was deleted: it takes no more replies')
+    const id = newId()
+    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [] }, me.id))
+    await this.writeThrough(id)
+    return this.get(me, id)
+  }
+
+  async edit(actor: Actor | null, id: string, changes: { title?: string, body?: string, tags?: string[] }): Promise<Post> {
+    const me = requireActor(actor)
+    const { doc } = await this.readable(me, id)
+    if (doc.authorId !== me.id) throw forbidden('Only the author can edit a post')
+    if (doc.deleted) throw conflict('A deleted post cannot be edited')
+    const next = { title: changes.title ?? doc.title, body: changes.body ?? doc.body, tags: changes.tags ?? doc.tags }
+    await this.publisher.commit(newEvent('posts', 'post.edited', id, doc.communityId, { id, ...next }, me.id))
+    await this.writeThrough(id)
+    return this.get(me, id)
+  }
+
+  /** Authors delete their own; moderators and owners delete any in their community. */
+  async remove(actor: Actor | null, id: string): Promise<void> {
+    const me = requireActor(actor)
+    const { doc, role } = await this.readable(me, id)
+    const allowed = doc.authorId === me.id || role === 'owner' || role === 'moderator' || isAdmin(me)
+    if (!allowed) throw forbidden('Only the author or a moderator can delete this post')
+    if (doc.deleted) return
+    await this.publisher.commit(newEvent('posts', 'post.deleted', id, doc.communityId, { id, deletedBy: me.id }, me.id))
+    await this.writeThrough(id)
+  }
+
+  async history(actor: Actor | null, id: string): Promise<PostVersion[]> {
+    await this.readable(actor, id)
+    const versions = await this.ports.store.collection<PostVersionDoc>('post_versions').find({ postId: id }, { sort: { at: 1, _id: 1 } })
+    const editors = await this.users.byIds(versions.map(v => v.editorId))
+    return versions.map((v, i) => {
+      const editor = editors.get(v.editorId)
+      return {
+        version: i + 1, at: v.at, title: v.title, body: v.body, bodyHtml: v.deleted ? '' : renderMarkdown(v.body), tags: v.tags, deleted: v.deleted,
+        editor: editor ? { id: editor.id, handle: editor.handle, displayName: editor.displayName, avatarUrl: editor.avatarUrl } : null,
+      }
+    })
+  }
+
+  async react(actor: Actor | null, id: string, kind: ReactionKind): Promise<Post> {
+    const me = requireActor(actor)
+    const { doc } = await this.readable(me, id)
+    if (doc.deleted) throw conflict('A deleted post takes no reactions')
+    if (await this.ports.store.collection('reactions').findOne({ _id: `${id}:${me.id}:${kind}` })) throw conflict(`You already reacted with ${kind}`)
+    await this.publisher.commit(newEvent('reactions', 'reaction.added', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind, authorId: doc.authorId }, me.id))
+    await this.writeThrough(id)
+    return this.get(me, id)
+  }
+
+  async unreact(actor: Actor | null, id: string, kind: ReactionKind): Promise<Post> {
+    const me = requireActor(actor)
+    const { doc } = await this.readable(me, id)
+    if (!(await this.ports.store.collection('reactions').findOne({ _id: `${id}:${me.id}:${kind}` }))) throw notFound('Reaction')
+    await this.publisher.commit(newEvent('reactions', 'reaction.removed', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind }, me.id))
+    await this.writeThrough(id)
+    return this.get(me, id)
+  }
+
+  /** Shares to a community (a crosspost there), to a group you belong to, or as a link. */
+  async share(actor: Actor | null, id: string, target: { type: 'community', slug: string } | { type: 'group', groupId: string } | { type: 'link' }, baseUrl: string) {
+    const me = requireActor(actor)
+    const { doc, community } = await this.readable(me, id)
+    if (doc.deleted) throw conflict('A deleted post cannot be shared')
+    const url = `${baseUrl}/c/${community.slug}/p/${doc.rootId}${doc.kind === 'reply' ? `#post-${doc._id}` : ''}`
+    let crosspostId: string | null = null
+    let recorded: Record<string, unknown> = { type: 'link' }
+    if (target.type === 'community') {
+      const { doc: into, role } = await this.communities.visible(me, target.slug)
+      await this.member(me, into, role)
+      if (into._id === community._id) throw conflict('The post is already in this community')
+      crosspostId = newId()
+      await this.publisher.commit(newEvent('posts', 'post.created', crosspostId, into._id, {
+        id: crosspostId, communityId: into._id, authorId: me.id, parentId: null, rootId: crosspostId,
+        title: doc.title || `Shared from ${community.name}`, body: `Shared from [${community.name}](${url}):\n\n${doc.body}`, tags: doc.tags,
+      }, me.id))
+      recorded = { type: 'community', communityId: into._id, postId: crosspostId }
+    }
+    else if (target.type === 'group') {
+      const group = await this.groups.get(me, target.groupId)
+      recorded = { type: 'group', groupId: group.id }
+    }
+    const shareId = newId()
+    await this.publisher.commit(newEvent('shares', 'share.created', id, doc.communityId, { id: shareId, postId: id, communityId: doc.communityId, userId: me.id, authorId: doc.authorId, target: recorded, url }, me.id))
+    await this.writeThrough(id)
+    if (crosspostId) await this.writeThrough(crosspostId)
+    return { shareId, url, crosspostId }
+  }
+}

@@ -1,0 +1,82 @@
+import type { DocumentStore, Ports } from '../ports'
+import { DuplicateKeyError } from '../ports'
+import type { CloudEvent } from '../../shared/schemas/events'
+import type { PostDoc } from '../domain/posts-model'
+import { mentionsIn } from '../shared/markdown'
+import { sequenceOf } from './projections/types'
+import { persisted } from './wait'
+
+export interface NotificationDoc {
+  _id: string
+  seq: string
+  userId: string
+  type: 'new_post' | 'reply' | 'reaction' | 'mention' | 'share'
+  actorId: string | null
+  postId: string
+  rootId: string
+  communityId: string
+  text: string
+  read: boolean
+  createdAt: string
+}
+
+export const notifications = (store: DocumentStore) => store.collection<NotificationDoc>('notifications')
+
+/** One notification per event and person: the id makes a redelivered event notify nobody twice. */
+async function notify(store: DocumentStore, event: CloudEvent, userIds: Iterable<string>, base: Omit<NotificationDoc, '_id' | 'seq' | 'userId' | 'read' | 'createdAt'>) {
+  for (const userId of new Set(userIds)) {
+    if (userId === base.actorId) continue
+    await notifications(store).insertOne({ _id: `${event.id}:${userId}`, seq: `${sequenceOf(event)}:${userId}`, userId, read: false, createdAt: event.time, ...base }).catch((error) => {
+      if (!(error instanceof DuplicateKeyError)) throw error
+    })
+  }
+}
+
+const quote = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text)
+
+/**
+ * The notifier: members hear of new posts in communities they have not muted, authors of
+ * replies and reactions, anyone @mentioned who can read the post, group members of shares.
+ */
+export async function notifyEvent(ports: Pick<Ports, 'store'>, event: CloudEvent) {
+  const record = await persisted(ports.store, event.id)
+  if (record.status !== 'applied') return
+  const { store } = ports
+  const postId = String(event.data.postId ?? event.data.id ?? '')
+  const post = await store.collection<PostDoc>('posts').findOne({ _id: postId })
+  if (!post) return
+  const [actor, community] = await Promise.all([
+    store.collection<{ _id: string, displayName: string }>('users').findOne({ _id: event.actorid ?? '' }),
+    store.collection<{ _id: string, name: string, visibility: string }>('communities').findOne({ _id: post.communityId }),
+  ])
+  const who = actor?.displayName ?? 'Someone'
+  const base = { actorId: event.actorid ?? null, postId: post._id, rootId: post.rootId, communityId: post.communityId }
+  const members = async () => (await store.collection<{ _id: string, userId: string, muted?: boolean }>('memberships').find({ communityId: post.communityId }))
+  if (event.type === 'c18n.post.created') {
+    if (post.kind === 'post') {
+      const audience = (await members()).filter(m => !m.muted).map(m => m.userId)
+      await notify(store, event, audience, { ...base, type: 'new_post', text: `${who} posted “${quote(post.title)}” in ${community?.name ?? 'a community'}` })
+    }
+    else if (post.parentId) {
+      const parent = await store.collection<PostDoc>('posts').findOne({ _id: post.parentId })
+      if (parent) await notify(store, event, [parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
+    }
+    const handles = mentionsIn(post.body)
+    if (handles.length) {
+      const mentioned = await store.collection<{ _id: string }>('users').find({ handle: { $in: handles } })
+      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
+      await notify(store, event, mentioned.map(u => u._id).filter(id => !readers || readers.has(id)), { ...base, type: 'mention', text: `${who} mentioned you: “${quote(post.body)}”` })
+    }
+  }
+  else if (event.type === 'c18n.reaction.added') {
+    await notify(store, event, [post.authorId], { ...base, type: 'reaction', text: `${who} reacted ${String(event.data.kind)} to “${quote(post.title || post.body)}”` })
+  }
+  else if (event.type === 'c18n.share.created') {
+    const target = event.data.target as { type: string, groupId?: string }
+    if (target.type === 'group' && target.groupId) {
+      const group = await store.collection<{ _id: string, name: string, memberIds: string[] }>('groups').findOne({ _id: target.groupId })
+      if (group) await notify(store, event, group.memberIds, { ...base, type: 'share', text: `${who} shared “${quote(post.title || post.body)}” with ${group.name}` })
+    }
+    await notify(store, event, [post.authorId], { ...base, type: 'share', text: `${who} shared your post “${quote(post.title || post.body)}”` })
+  }
+}
