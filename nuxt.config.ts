@@ -1,6 +1,8 @@
 // The app lives at the top level (pages/, components/, server/), not in app/.
 export default defineNuxtConfig({
   modules: ['@sidebase/nuxt-auth', '@nuxt/eslint'],
+  // Components are grouped in folders by domain but named by their file alone (PostCard, FieldError).
+  components: [{ path: '~/components', pathPrefix: false }],
   devtools: { enabled: false },
   app: {
     head: {
@@ -27,7 +29,7 @@ export default defineNuxtConfig({
     externals: { external: ['node:sqlite'] },
   },
   vite: { build: { target: 'es2022' } },
-  typescript: { strict: true, typeCheck: false },
+  typescript: { strict: true, typeCheck: false, tsConfig: { vueCompilerOptions: { strictTemplates: true } } },
   telemetry: false,
   auth: {
     isEnabled: true,

@@ -20,8 +20,9 @@ export function useApiAction() {
     }
     catch (caught) {
       const body = caught instanceof FetchError ? (caught.data as ApiErrorBody | undefined) : undefined
-      error.value = body?.message ?? (caught as Error).message ?? 'Something went wrong'
       fieldErrors.value = body?.data?.fieldErrors ?? {}
+      // Field errors show beside their fields; the summary only points at them.
+      error.value = Object.keys(fieldErrors.value).length ? 'Please check the fields marked above.' : body?.message ?? (caught as Error).message ?? 'Something went wrong'
       return undefined
     }
     finally {

@@ -10,7 +10,8 @@ let katherine: ApiClient
 let slug: string
 
 beforeAll(async () => {
-  ;[grace, alan, katherine] = await Promise.all(['grace', 'alan', 'katherine'].map(h => new ApiClient(baseURL()).signIn(h)))
+  const clients = await Promise.all(['grace', 'alan', 'katherine'].map(h => new ApiClient(baseURL()).signIn(h)))
+  ;[grace, alan, katherine] = clients as [ApiClient, ApiClient, ApiClient]
   slug = uniqueSlug('harbour')
   await grace.post('/api/communities', { name: 'Harbour watch', slug, topics: ['sailing'] })
   await alan.post(`/api/communities/${slug}/join`)

@@ -33,6 +33,7 @@ test('create a community, see it at its address after a reload', async ({ page }
   await page.reload()
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
   await expect(page.getByText('Anemones, crabs and the tides')).toBeVisible()
+  await page.getByRole('button', { name: /Show the 1 members/ }).click()
   await expect(page.getByRole('list').getByText('@grace')).toBeVisible()
 })
 
@@ -60,6 +61,7 @@ test('search communities by name and join one', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Leave community' })).toBeVisible()
   await page.reload()
   await expect(page.getByRole('heading', { level: 1, name: targetName })).toBeVisible()
+  await page.getByRole('button', { name: /Show the \d+ members/ }).click()
   await expect(page.getByRole('list').getByText('@katherine')).toBeVisible()
 })
 
@@ -91,7 +93,7 @@ test('edit my profile and see it on my public page', async ({ page }) => {
 
 test('pages fit a 375 px screen and every button has a name', async ({ page }) => {
   await signIn(page, 'grace')
-  for (const path of ['/', '/communities', '/groups', '/users', '/u/grace', '/settings/profile', '/communities/new']) {
+  for (const path of ['/', '/communities', '/groups', '/users', '/u/grace', '/settings/profile', '/communities/new', '/search', '/notifications']) {
     await visit(page, path)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0)
