@@ -5,18 +5,18 @@ import { cacheEvent } from '../core/pipeline/cacher'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
-import { AGGREGATES, topicOf } from '../shared/schemas/events'
-
-const ALL_TOPICS = AGGREGATES.map(topicOf)
+import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
 
 /** The jobs of the event pipeline, each an independent consumer group. */
 export function pipelineJobs(domain: Domain): ConsumerJob[] {
   const { ports } = domain
+  const ALL_TOPICS = AGGREGATES.map(topicOf)
+  const group = (job: string) => `${namespace()}.${job}`
   return [
-    { group: 'c18n.persister', topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
-    { group: 'c18n.cacher', topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
-    { group: 'c18n.indexer', topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
-    { group: 'c18n.notifier', topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
+    { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
+    { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
+    { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
+    { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
   ]
 }
 

@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import { closePorts, configFromEnv, createPorts } from '../adapters/factory'
 import { portsHealth } from '../adapters/health'
 import { createDomain } from '../core/domain'
+import { rebuildViews } from '../core/pipeline/rebuild'
 import { startConsumers } from './consumers'
 
 /**
@@ -13,6 +14,11 @@ async function main() {
   for (const [name, port] of Object.entries(ports)) console.info(`[worker] ${name}: ${port.kind}`)
   const domain = createDomain(ports)
   await domain.setup()
+  if (process.argv[2] === 'rebuild-views') {
+    await rebuildViews(ports, () => domain.setup(), line => console.info(`[worker] ${line}`))
+    await closePorts(ports)
+    return
+  }
   const consumers = await startConsumers(domain, line => console.info(`[worker] ${line}`))
 
   const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? 3001)

@@ -48,6 +48,8 @@ export class KafkaEventBus implements EventBus {
     await this.ensureTopics(options.topics.map(name => ({ name, partitions: this.defaultPartitions })))
     const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, allowAutoTopicCreation: false })
     let stopped = false
+    // kafkajs restarts a consumer after a retriable crash by itself; say so, and say when it gives up.
+    consumer.on(consumer.events.CRASH, ({ payload }) => console.warn(`[bus] ${options.groupId} consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`))
     await consumer.connect()
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
     await consumer.run({

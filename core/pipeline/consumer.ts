@@ -1,4 +1,6 @@
+import { ZodError } from 'zod'
 import type { DeliveredMessage, EventBus, Subscription } from '../ports'
+import { eventDataSchemas } from '../../shared/schemas/event-data'
 import { type CloudEvent, cloudEventSchema, dlqOf } from '../../shared/schemas/events'
 
 /** Attempts before a failing event goes to the dead-letter topic and the consumer moves on. */
@@ -28,9 +30,13 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
     let event: CloudEvent
     try {
       event = cloudEventSchema.parse(JSON.parse(message.value)) as CloudEvent
+      const dataSchema = eventDataSchemas[event.type]
+      if (!dataSchema) throw new Error(`unknown event type ${event.type}`)
+      dataSchema.parse(event.data)
     }
     catch (error) {
-      await deadLetter(bus, job.group, message, `malformed event: ${(error as Error).message.slice(0, 500)}`, 1)
+      const why = error instanceof ZodError ? error.issues.map(i => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ') : (error as Error).message
+      await deadLetter(bus, job.group, message, `malformed event: ${why.slice(0, 500)}`, 1)
       return
     }
     const where = `${message.topic}/${message.partition}@${message.offset}`

@@ -22,11 +22,11 @@ export interface NotificationDoc {
 
 export const notifications = (store: DocumentStore) => store.collection<NotificationDoc>('notifications')
 
-/** One notification per event and person: the id makes a redelivered event notify nobody twice. */
+/** One notification per event, kind and person: the id makes a redelivered event notify nobody twice. */
 async function notify(store: DocumentStore, event: CloudEvent, userIds: Iterable<string>, base: Omit<NotificationDoc, '_id' | 'seq' | 'userId' | 'read' | 'createdAt'>) {
   for (const userId of new Set(userIds)) {
     if (userId === base.actorId) continue
-    await notifications(store).insertOne({ _id: `${event.id}:${userId}`, seq: `${sequenceOf(event)}:${userId}`, userId, read: false, createdAt: event.time, ...base }).catch((error) => {
+    await notifications(store).insertOne({ _id: `${event.id}:${base.type}:${userId}`, seq: `${sequenceOf(event)}:${base.type}:${userId}`, userId, read: false, createdAt: event.time, ...base }).catch((error) => {
       if (!(error instanceof DuplicateKeyError)) throw error
     })
   }
@@ -53,19 +53,22 @@ export async function notifyEvent(ports: Pick<Ports, 'store'>, event: CloudEvent
   const base = { actorId: event.actorid ?? null, postId: post._id, rootId: post.rootId, communityId: post.communityId }
   const members = async () => (await store.collection<{ _id: string, userId: string, muted?: boolean }>('memberships').find({ communityId: post.communityId }))
   if (event.type === 'c18n.post.created') {
+    // Someone mentioned hears it as a mention, once, and not again as a new post or reply.
+    const handles = mentionsIn(post.body)
+    const mentioned = new Set<string>()
+    if (handles.length) {
+      const users = await store.collection<{ _id: string }>('users').find({ handle: { $in: handles } })
+      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
+      for (const user of users) if (!readers || readers.has(user._id)) mentioned.add(user._id)
+      await notify(store, event, mentioned, { ...base, type: 'mention', text: `${who} mentioned you: “${quote(post.body)}”` })
+    }
     if (post.kind === 'post') {
-      const audience = (await members()).filter(m => !m.muted).map(m => m.userId)
+      const audience = (await members()).filter(m => !m.muted && !mentioned.has(m.userId)).map(m => m.userId)
       await notify(store, event, audience, { ...base, type: 'new_post', text: `${who} posted “${quote(post.title)}” in ${community?.name ?? 'a community'}` })
     }
     else if (post.parentId) {
       const parent = await store.collection<PostDoc>('posts').findOne({ _id: post.parentId })
-      if (parent) await notify(store, event, [parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
-    }
-    const handles = mentionsIn(post.body)
-    if (handles.length) {
-      const mentioned = await store.collection<{ _id: string }>('users').find({ handle: { $in: handles } })
-      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
-      await notify(store, event, mentioned.map(u => u._id).filter(id => !readers || readers.has(id)), { ...base, type: 'mention', text: `${who} mentioned you: “${quote(post.body)}”` })
+      if (parent && !mentioned.has(parent.authorId)) await notify(store, event, [parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
     }
   }
   else if (event.type === 'c18n.reaction.added') {

@@ -18,7 +18,12 @@ export type CloudEvent<T = Record<string, unknown>> = Omit<z.infer<typeof cloudE
 /** The aggregates; each has its topic `c18n.<aggregate>` and a dead-letter topic beside it. */
 export const AGGREGATES = ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares'] as const
 export type Aggregate = typeof AGGREGATES[number]
-export const topicOf = (aggregate: Aggregate) => `c18n.${aggregate}`
+/**
+ * Topics are `c18n.<aggregate>`. C18N_TOPIC_NAMESPACE replaces `c18n` so that test runs on a
+ * shared broker keep to their own topics and consumer groups.
+ */
+export const namespace = () => (typeof process !== 'undefined' && process.env?.C18N_TOPIC_NAMESPACE) || 'c18n'
+export const topicOf = (aggregate: Aggregate) => `${namespace()}.${aggregate}`
 export const dlqOf = (topic: string) => `${topic}.dlq`
 
 export const REACTION_KINDS = ['like', 'love', 'laugh', 'wow', 'sad', 'report'] as const

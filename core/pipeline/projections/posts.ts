@@ -46,9 +46,13 @@ async function materialise(store: DocumentStore, postId: string) {
 /** posts (and replies), reactions and shares. */
 export const postProjections: Record<string, Projection> = {
   'c18n.post.created': async ({ id, data, time }, store) => {
-    await insertOnce(store, 'post_versions', { _id: id, postId: data.id, at: time, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post', title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: data.authorId } as PostVersionDoc)
-    await materialise(store, data.id)
-    await recount(store, data.id)
+    const version: PostVersionDoc = { _id: id, postId: data.id, at: time, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post', title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: data.authorId }
+    await insertOnce(store, 'post_versions', version)
+    // A new post is its first version: written straight from the event, no query over the versions.
+    await insertOnce(store, 'posts', {
+      _id: data.id, communityId: version.communityId, authorId: version.authorId, parentId: version.parentId, rootId: version.rootId, kind: version.kind,
+      title: version.title, body: version.body, tags: version.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
+    } as PostDoc)
     if (data.parentId) {
       await recount(store, data.parentId)
       if (data.rootId !== data.parentId) await recount(store, data.rootId)

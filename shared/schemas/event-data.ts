@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { REACTION_KINDS } from './events'
+
+// What each event type carries. Consumers check it before acting: an event that does not
+// match is poison and goes to the dead-letter topic, whoever put it on the bus.
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/)
+const text = (max: number) => z.string().max(max)
+const tags = z.array(text(30)).max(12)
+
+const communityFields = {
+  slug: text(40), name: text(80), description: text(2000), topics: tags,
+  visibility: z.enum(['public', 'private']), postsNeedApproval: z.boolean(),
+}
+const userFields = { handle: text(40), displayName: text(60), bio: text(500), interests: tags, avatarUrl: text(500).nullable() }
+
+export const eventDataSchemas: Record<string, z.ZodType> = {
+  'c18n.user.registered': z.object({ id, ...userFields, role: z.enum(['user', 'admin']) }),
+  'c18n.user.updated': z.object({ id, changes: z.object(userFields).partial().strict() }),
+  'c18n.group.created': z.object({ id, name: text(60), ownerId: id, memberIds: z.array(id).max(200) }),
+  'c18n.group.renamed': z.object({ id, name: text(60) }),
+  'c18n.group.member_added': z.object({ id, userId: id }),
+  'c18n.group.member_removed': z.object({ id, userId: id }),
+  'c18n.group.deleted': z.object({ id }),
+  'c18n.community.created': z.object({ id, ...communityFields, ownerId: id }),
+  'c18n.community.updated': z.object({ id, changes: z.object(communityFields).partial().omit({ slug: true }).strict() }),
+  'c18n.membership.joined': z.object({ communityId: id, userId: id }),
+  'c18n.membership.role_changed': z.object({ communityId: id, userId: id, role: z.enum(['moderator', 'member']) }),
+  'c18n.membership.muted': z.object({ communityId: id, userId: id, muted: z.boolean() }),
+  'c18n.membership.left': z.object({ communityId: id, userId: id, removedBy: id.optional() }),
+  'c18n.post.created': z.object({ id, communityId: id, authorId: id, parentId: id.nullable(), rootId: id, title: text(200), body: text(20_000), tags }),
+  'c18n.post.edited': z.object({ id, title: text(200), body: text(20_000), tags }),
+  'c18n.post.deleted': z.object({ id, deletedBy: id }),
+  'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
+  'c18n.reaction.removed': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS) }),
+  'c18n.share.created': z.object({ id, postId: id, communityId: id, userId: id, authorId: id.optional(), url: text(500), target: z.object({ type: z.enum(['link', 'community', 'group']), communityId: id.optional(), postId: id.optional(), groupId: id.optional() }) }),
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { eventLog } from '../../core/pipeline/event-log'
+import { persist } from '../../core/pipeline/persister'
+import { POSTS_INDEX } from '../../core/pipeline/indexer'
+import { rebuildViews, toCloudEvent } from '../../core/pipeline/rebuild'
+import { freshDomain } from './helpers'
+
+const settle = () => new Promise(resolve => setTimeout(resolve, 300))
+
+describe('the event pipeline, embedded', () => {
+  it('records every write as an immutable event and applies a repeated event once', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    await domain.communities.create(ann.actor, { name: 'Quay', slug: 'quay', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+    const post = await domain.posts.create(ann.actor, 'quay', { title: 'Once', body: 'only once', tags: [] })
+    const record = (await eventLog(domain.ports.store).find({ type: 'c18n.post.created' }))[0]!
+    expect(record).toMatchObject({ status: 'applied', subject: post.id, actorid: ann.id, topic: 'c18n.posts' })
+    await persist(domain.ports.store, 'c18n.posts', toCloudEvent(record))
+    await domain.ports.store.collection('events').deleteOne({ _id: record._id })
+    await persist(domain.ports.store, 'c18n.posts', toCloudEvent(record))
+    expect(await domain.ports.store.collection('post_versions').count({ postId: post.id })).toBe(1)
+    expect((await domain.posts.get(ann.actor, post.id)).version).toBe(1)
+  })
+
+  it('rebuilds the cache and search views to what the live consumers made', async () => {
+    const { domain, make } = await freshDomain()
+    const [ann, ben] = [await make('ann'), await make('ben')]
+    await domain.communities.create(ann.actor, { name: 'Quay', slug: 'quay', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+    await domain.communities.join(ben.actor, 'quay')
+    const first = await domain.posts.create(ann.actor, 'quay', { title: 'First light', body: 'morning', tags: ['dawn'] })
+    await domain.posts.reply(ben.actor, first.id, { body: 'lovely' })
+    await domain.posts.react(ben.actor, first.id, 'love')
+    const second = await domain.posts.create(ben.actor, 'quay', { title: 'Second thoughts', body: 'evening', tags: [] })
+    await domain.posts.edit(ben.actor, second.id, { body: 'late evening' })
+    await settle()
+    const snapshot = async () => ({
+      cache: Object.fromEntries(await Promise.all((await domain.ports.cache.keys('post:*')).sort().map(async k => [k, await domain.ports.cache.get(k)]))),
+      feed: await domain.ports.cache.zRevRangeWithScores(`feed:${first.communityId}`, 0, -1),
+      search: (await domain.ports.search.search(POSTS_INDEX, { size: 100, sort: { field: 'createdAt', order: 'asc' } })).hits.map(h => [h.id, h.source]),
+    })
+    const live = await snapshot()
+    expect(live.search).toHaveLength(3)
+    expect(live.feed.map(f => f.member)).toEqual([second.id, first.id])
+    await rebuildViews(domain.ports, () => domain.setup())
+    expect(await snapshot()).toEqual(live)
+  })
+})
