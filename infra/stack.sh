@@ -25,6 +25,7 @@ KAFKA_CONTROLLER_PORT="${C18N_KAFKA_CONTROLLER_PORT:-9093}"
 ES_BASE_PORT="${C18N_ES_BASE_PORT:-9200}"
 ES_PORT=$((ES_BASE_PORT + 1)) # the launcher serves node 1 on base+1
 MONGO_PORT="${C18N_MONGO_PORT:-27017}"
+PG_PORT="${C18N_PG_PORT:-5433}"
 REDIS_PORT="${C18N_REDIS_PORT:-6379}"
 S3_PORT="${C18N_S3_PORT:-7070}"
 S3_ACCESS_KEY="${C18N_S3_ACCESS_KEY:-c18n-access}"
@@ -48,7 +49,7 @@ ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
 FERRETDB_HOME="$CACHE/ferretdb-$FERRETDB_VERSION"
 VERSITYGW_HOME="$CACHE/versitygw-$VERSITYGW_VERSION"
 
-SERVICES=(kafka elasticsearch ferretdb redis s3)
+SERVICES=(kafka elasticsearch postgres ferretdb redis s3)
 
 say() { printf 'infra: %s\n' "$*"; }
 die() {
@@ -91,6 +92,27 @@ need_redis() {
       die "Redis is required: apt-get install -y redis-server (as root)"
     fi
   fi
+}
+
+# FerretDB keeps its data in PostgreSQL: real indexes and query pushdown, where its SQLite backend
+# scans every document of a collection for any query not on _id.
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+need_postgres() {
+  if [[ -z "$(pg_bin)" ]]; then
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian's postgresql (FerretDB's storage)"
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; } ||
+        die "could not install postgresql with apt-get"
+    else
+      die "PostgreSQL is required as FerretDB's storage: apt-get install -y postgresql (as root)"
+    fi
+  fi
+}
+
+# PostgreSQL refuses to run as root: as root, run it as the postgres user.
+pg_user_prefix() {
+  if [[ "$(id -u)" == 0 ]]; then echo setpriv --reuid=postgres --regid=postgres --init-groups; fi
 }
 
 node_bin() {
@@ -234,6 +256,7 @@ log_file() { echo "$LOGS/$1.log"; }
 
 address_of() {
   case "$1" in
+    postgres) echo "$HOST:$PG_PORT" ;;
     kafka) echo "$HOST:$KAFKA_PORT" ;;
     elasticsearch) echo "http://$HOST:$ES_PORT" ;;
     ferretdb) echo "$HOST:$MONGO_PORT" ;;
@@ -244,6 +267,7 @@ address_of() {
 
 port_of() {
   case "$1" in
+    postgres) echo "$PG_PORT" ;;
     kafka) echo "$KAFKA_PORT" ;;
     elasticsearch) echo "$ES_PORT" ;;
     ferretdb) echo "$MONGO_PORT" ;;
@@ -254,6 +278,7 @@ port_of() {
 
 port_var_of() {
   case "$1" in
+    postgres) echo "C18N_PG_PORT" ;;
     kafka) echo "C18N_KAFKA_PORT" ;;
     elasticsearch) echo "C18N_ES_BASE_PORT (HTTP is base+1)" ;;
     ferretdb) echo "C18N_MONGO_PORT" ;;
@@ -265,6 +290,7 @@ port_var_of() {
 # A word that the service's command line contains, so a recycled pid is not mistaken for ours.
 marker_of() {
   case "$1" in
+    postgres) echo "postgres" ;;
     kafka) echo "kafka.Kafka" ;;
     elasticsearch) echo "c18n.es.EsRunner" ;;
     ferretdb) echo "ferretdb" ;;
@@ -299,6 +325,9 @@ healthy() {
       ;;
     elasticsearch)
       curl -fsS -m 5 "http://$HOST:$ES_PORT/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
+      ;;
+    postgres)
+      "$(pg_bin)/pg_isready" -q -h "$HOST" -p "$PG_PORT"
       ;;
     ferretdb)
       port_open "$MONGO_PORT" || return 1
@@ -390,10 +419,33 @@ start_elasticsearch() {
     -cp "$ES_HOME/lib/*" c18n.es.EsRunner -basePath "$dir" -numOfNode 1 -baseHttpPort "$ES_BASE_PORT" -clusterName c18n
 }
 
+start_postgres() {
+  need_postgres
+  local dir="$STATE/postgres" bin
+  bin="$(pg_bin)"
+  mkdir -p "$dir/sock"
+  [[ "$(id -u)" == 0 ]] && chown -R postgres:postgres "$dir"
+  if [[ ! -f "$dir/data/PG_VERSION" ]]; then
+    $(pg_user_prefix) "$bin/initdb" -D "$dir/data" --auth=trust --username=postgres -E UTF8 >>"$(log_file postgres)" 2>&1 ||
+      die "postgres: initdb in $dir/data failed, see $(log_file postgres)"
+  fi
+  # Durability settings of a test server: the data folder is disposable, speed matters.
+  # shellcheck disable=SC2046 # the prefix is a few plain words
+  spawn postgres $(pg_user_prefix) "$bin/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir/sock" -c listen_addresses="$HOST" \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c max_connections=200
+}
+
 start_ferretdb() {
-  local dir="$STATE/ferretdb"
-  mkdir -p "$dir/data" "$dir/state"
-  spawn ferretdb "$FERRETDB_HOME/bin/ferretdb" --handler=sqlite "--sqlite-url=file:$dir/data/" \
+  local dir="$STATE/ferretdb" bin deadline=$((SECONDS + 60))
+  bin="$(pg_bin)"
+  mkdir -p "$dir/state"
+  until "$bin/pg_isready" -q -h "$HOST" -p "$PG_PORT"; do
+    ((SECONDS < deadline)) || die "ferretdb: PostgreSQL did not answer at $HOST:$PG_PORT; log: $(log_file postgres)"
+    sleep 0.3
+  done
+  "$bin/psql" -q -h "$HOST" -p "$PG_PORT" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1 ||
+    "$bin/createdb" -h "$HOST" -p "$PG_PORT" -U postgres ferretdb
+  spawn ferretdb "$FERRETDB_HOME/bin/ferretdb" --handler=pg "--postgresql-url=postgres://postgres@$HOST:$PG_PORT/ferretdb" \
     "--listen-addr=$HOST:$MONGO_PORT" --telemetry=disable --debug-addr=- "--state-dir=$dir/state" \
     "--log-level=${C18N_FERRETDB_LOG_LEVEL:-warn}"
 }

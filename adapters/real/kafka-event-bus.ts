@@ -4,6 +4,17 @@ import { sleep } from '../../core/shared/partition'
 
 const MAX_BACKOFF_MS = 5000
 
+// kafkajs 2.2 sets a negative timer on Node 22+, which Node reports as a TimeoutNegativeWarning
+// (harmless: the timer fires at once). Keep that one warning quiet and print every other one.
+if (!process.listeners('warning').some(l => l.name === 'c18nWarnings')) {
+  const previous = process.listeners('warning')
+  process.removeAllListeners('warning')
+  process.on('warning', function c18nWarnings(warning) {
+    if (warning.name === 'TimeoutNegativeWarning') return
+    for (const listener of previous) listener(warning)
+  })
+}
+
 class Stopped extends Error {}
 
 /** Kafka through kafkajs: an idempotent producer with acks from all in-sync replicas, manual commits. */

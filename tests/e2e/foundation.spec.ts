@@ -52,10 +52,14 @@ test('search communities by name and join one', async ({ page }) => {
   // A community she is not in yet: its card carries no role badge.
   const notJoined = page.locator('article').filter({ hasNot: page.locator('.badge') }).first()
   const targetName = (await notJoined.locator('h3 a').textContent())!.trim()
-  await page.getByLabel('Search communities by name').fill(targetName)
-  await page.getByRole('button', { name: 'Search' }).click()
-  await expect(page).toHaveURL(/\?q=/)
   const target = page.locator('article h3 a', { hasText: targetName }).first()
+  // Search reads the index, which the indexer fills a moment after each write.
+  await expect(async () => {
+    await page.getByLabel('Search communities by name').fill(targetName)
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect(page).toHaveURL(/\?q=/)
+    await expect(target).toBeVisible({ timeout: 1000 })
+  }).toPass({ timeout: 20_000 })
   await target.click()
   await page.getByRole('button', { name: 'Join community' }).click()
   await expect(page.getByRole('button', { name: 'Leave community' })).toBeVisible()
