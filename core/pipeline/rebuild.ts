@@ -18,8 +18,9 @@ export const toCloudEvent = (record: EventRecord): CloudEvent => ({
  * Rebuilds the cache and search views from nothing by replaying the immutable event log, in
  * order, through the same cacher and indexer code the live consumers run.
  */
-export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'search'>, setup: () => Promise<void>, log: (line: string) => void = () => {}) {
+export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'search'>, setup: () => Promise<void>, report: (line: string) => void = () => {}) {
   const started = Date.now()
+  const log = eventLog(ports.store)
   for (const pattern of VIEW_KEY_PATTERNS) {
     const keys = await ports.cache.keys(pattern)
     for (let i = 0; i < keys.length; i += BATCH) await ports.cache.del(...keys.slice(i, i + BATCH))
@@ -30,10 +31,12 @@ export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'searc
   let lastTime = ''
   let lastId = ''
   for (;;) {
-    const batch = await eventLog(ports.store).find(lastTime ? { time: { $gte: lastTime } } : {}, { sort: { time: 1, _id: 1 }, limit: BATCH + 50 })
-    const fresh = batch.filter(r => r.time > lastTime || (r.time === lastTime && r._id > lastId))
-    if (!fresh.length) break
-    for (const record of fresh.slice(0, BATCH)) {
+    // Keyset paging on (time, _id) in two steps, since a burst can share one millisecond across
+    // more events than a page holds: first the rest of the current millisecond, then later ones.
+    let batch = lastTime ? await log.find({ time: lastTime, _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH }) : []
+    if (!batch.length) batch = await log.find(lastTime ? { time: { $gt: lastTime } } : {}, { sort: { time: 1, _id: 1 }, limit: BATCH })
+    if (!batch.length) break
+    for (const record of batch) {
       if (record.status === 'applied') {
         const event = toCloudEvent(record)
         await cacheEvent(ports, event)
@@ -45,6 +48,6 @@ export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'searc
     }
   }
   for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX]) await ports.search.refresh(index)
-  log(`rebuilt the cache and search views from ${replayed} events in ${Date.now() - started} ms`)
+  report(`rebuilt the cache and search views from ${replayed} events in ${Date.now() - started} ms`)
   return { replayed }
 }

@@ -6,7 +6,7 @@
 // Plain JavaScript on purpose: Node's type stripping rejects the repo's TS parameter properties, and this
 // script only needs HTTP and the drivers. It runs the *built* app and worker (`npm run build` first).
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, createWriteStream, existsSync } from 'node:fs'
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
@@ -42,9 +42,9 @@ const log = line => console.error(`[bench] ${line}`)
 
 // kafkajs schedules a negative timeout on Node 24; the warning says nothing about the bench.
 process.removeAllListeners('warning')
-process.on('warning', (w) => { if (w.name !== 'TimeoutNegativeWarning') console.error(w) })
+process.on('warning', w => w.name === 'TimeoutNegativeWarning' || console.error(w))
 
-const run = { procs: [], tmp: null, mongo: null, redis: null, elastic: null, admin: null, cleaned: false }
+const run = { procs: [], tmp: null, mongo: null, redis: null, elastic: null, admin: null, failed: false, cleaned: false }
 const abortTimer = setTimeout(() => fail(`aborted: the run took longer than ${LIMIT_MS / 1000} s (BENCH_TIMEOUT_MS)`), LIMIT_MS)
 
 async function fail(message) {
@@ -70,7 +70,10 @@ function stackEnv() {
 }
 
 const freePort = () => new Promise((done, reject) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => done(port)) }).on('error', reject)
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address()
+    s.close(() => done(port))
+  }).on('error', reject)
 })
 
 function start(name, entry, env) {
@@ -79,7 +82,7 @@ function start(name, entry, env) {
   const out = createWriteStream(logPath)
   child.stdout.pipe(out)
   child.stderr.pipe(out)
-  const proc = { name, child, logPath, peakRss: 0 }
+  const proc = { name, child, logPath }
   run.procs.push(proc)
   child.once('close', (code) => { if (!run.cleaned) out.end(() => fail(`${name} exited with ${code}`)) })
   return proc
@@ -97,7 +100,7 @@ function apiClient(base) {
   const cookies = new Map()
   const call = async (method, path, body, type = 'application/json') => {
     const res = await fetch(base + path, { method, redirect: 'manual', body, headers: { 'content-type': type, 'cookie': [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
-    for (const line of res.headers.getSetCookie()) { const [pair] = line.split(';'); const at = pair.indexOf('='); cookies.set(pair.slice(0, at), pair.slice(at + 1)) }
+    for (const [, k, v] of res.headers.getSetCookie().map(line => line.match(/^([^=]+)=([^;]*)/))) cookies.set(k, v)
     const text = await res.text()
     let json = null
     try { json = JSON.parse(text) }
@@ -105,7 +108,6 @@ function apiClient(base) {
     return { status: res.status, json, text }
   }
   return {
-    get: path => call('GET', path),
     post: (path, body = {}) => call('POST', path, JSON.stringify(body)),
     async signIn(handle) {
       const { json: { csrfToken } } = await call('GET', '/api/auth/csrf')
@@ -139,12 +141,22 @@ const postsEnd = async () => (await run.admin.fetchTopicOffsets(POSTS_TOPIC)).re
 
 // ------------------------------------------------------------------------------------------ measure
 
-const pct = (values, p) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN }
+const pct = (values, p) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * values.length) - 1)] ?? NaN
 const stats = values => ({ n: values.length, p50: pct(values, 50), p95: pct(values, 95), p99: pct(values, 99), max: values.length ? Math.max(...values) : NaN })
-/** CPU seconds a process has used so far: where the time went, when the machine is the limit. */
-const cpuOf = (pid) => {
-  try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) / 100 }
-  catch { return NaN }
+/**
+ * CPU seconds a process and its live children (PostgreSQL's backends) have used so far: where the time
+ * went when the machine is the limit. After the command in /proc/<pid>/stat: [1] ppid, [11] utime, [12] stime.
+ */
+function cpuOf(pid) {
+  let ticks = 0
+  for (const entry of readdirSync('/proc').filter(e => /^\d+$/.test(e))) {
+    const f = (() => {
+      try { return readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ') }
+      catch { return null } // gone meanwhile
+    })()
+    if (f && (Number(entry) === pid || Number(f[1]) === pid)) ticks += Number(f[11]) + Number(f[12])
+  }
+  return ticks / 100
 }
 const rssOf = pid => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024
 
@@ -236,14 +248,17 @@ async function main() {
   const before = await committed()
 
   const pids = { worker: worker.child.pid, app: app.child.pid }
-  for (const svc of ['kafka', 'elasticsearch', 'ferretdb', 'redis']) {
+  for (const svc of ['kafka', 'elasticsearch', 'ferretdb', 'postgres', 'redis']) {
     try { pids[svc] = Number(readFileSync(join(ROOT, `.data/stack/run/${svc}.pid`), 'utf8')) }
     catch { /* not ours to know */ }
   }
   const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuOf(pid)]))
   const rss = { worker: 0, app: 0 }
   const sampler = setInterval(() => {
-    try { rss.worker = Math.max(rss.worker, rssOf(worker.child.pid)); rss.app = Math.max(rss.app, rssOf(app.child.pid)) }
+    try {
+      rss.worker = Math.max(rss.worker, rssOf(worker.child.pid))
+      rss.app = Math.max(rss.app, rssOf(app.child.pid))
+    }
     catch { /* exiting */ }
   }, 100)
   const groupDone = {}
@@ -251,7 +266,7 @@ async function main() {
   let loading = true
   const offsetsWatcher = (async () => {
     while (loading && Object.keys(groupDone).length < GROUPS.length) {
-      const offs = await committed()
+      const offs = await committed().catch(() => ({})) // a blip of the broker: try again next round
       for (const g of GROUPS) if (!groupDone[g] && offs[g] >= target) groupDone[g] = now()
       await sleep(100)
     }
@@ -291,7 +306,6 @@ async function main() {
     }
   }))
   const t1 = now()
-  clearInterval(progress)
   target = await postsEnd()
   const ok = posts.filter(p => p.id)
   log(`load done: ${ok.length}/${N} accepted in ${((t1 - t0) / 1000).toFixed(1)} s; waiting for the consumers`)
@@ -299,6 +313,7 @@ async function main() {
   const drainUntil = now() + Number(process.env.BENCH_DRAIN_MS ?? 120_000)
   while ((ok.some(p => Object.keys(p.seen).length < 3) || Object.keys(groupDone).length < GROUPS.length) && now() < drainUntil) await sleep(100)
   loading = false
+  clearInterval(progress)
   await Promise.all([...watchers, offsetsWatcher])
   clearInterval(sampler)
   const window = (now() - t0) / 1000
@@ -338,9 +353,9 @@ async function main() {
 
 function report(r) {
   const f = v => (Number.isFinite(v) ? Math.round(v).toString() : '-')
+  const cells = s => [f(s.p50), f(s.p95), f(s.p99), f(s.max), String(s.n)]
   const rows = [['', 'p50', 'p95', 'p99', 'max', 'n'], ['API answer (ms)', ...cells(r.api.latencyMs)], ['publish → persisted', ...cells(r.publishToPersistedMs)],
     ...Object.entries(r.endToEndMs).map(([k, s]) => [`e2e ${k}`, ...cells(s)])]
-  function cells(s) { return [f(s.p50), f(s.p95), f(s.p99), f(s.max), String(s.n)] }
   console.log(`\nc18n pipeline bench — ${r.machine.cpus} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`)
   console.log(`${r.settings.events} posts, concurrency ${r.settings.concurrency}, ${r.settings.communities} communit${r.settings.communities === 1 ? 'y' : 'ies'} (${r.settings.partitions} partitions on ${POSTS_TOPIC}); HTTP ${JSON.stringify(r.api.statuses)}`)
   console.log(`API accepted: ${r.api.eventsPerSecond.toFixed(1)} events/s (${r.api.accepted} in ${r.api.seconds.toFixed(1)} s)`)
@@ -369,16 +384,19 @@ async function cleanup() {
     try { await work() }
     catch (e) { log(`cleanup: ${what} failed: ${e.message}`) }
   }
-  if (run.mongo) await step(`dropping ${DB}`, async () => { await run.mongo.db(DB).dropDatabase(); await run.mongo.close() })
+  if (run.mongo) await step(`dropping ${DB}`, () => run.mongo.db(DB).dropDatabase().finally(() => run.mongo.close()))
   // Elasticsearch refuses wildcard deletes by default (action.destructive_requires_name), so name each index.
   if (run.elastic) await step(`deleting ${PREFIX}*`, async () => {
     const names = Object.keys(await run.elastic.indices.get({ index: `${PREFIX}*`, expand_wildcards: 'all' }))
     if (names.length) await run.elastic.indices.delete({ index: names.join(',') })
     await run.elastic.close()
   })
-  if (run.redis) await step(`emptying Redis db ${REDIS_DB}`, async () => { await run.redis.flushdb(); run.redis.disconnect() })
+  if (run.redis) await step(`emptying Redis db ${REDIS_DB}`, () => run.redis.flushdb().finally(() => run.redis.disconnect()))
   if (run.admin) await step('closing Kafka admin', () => run.admin.disconnect())
   if (run.tmp) rmSync(run.tmp, { recursive: true, force: true })
 }
 
+process.on('unhandledRejection', error => fail(`unexpected: ${error?.stack ?? error}`))
+process.once('SIGINT', () => fail('interrupted'))
+process.once('SIGTERM', () => fail('terminated'))
 main().catch(error => fail(error.stack ?? error.message))

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { eventLog } from '../../core/pipeline/event-log'
+import { newEvent } from '../../core/pipeline/events'
 import { persist } from '../../core/pipeline/persister'
+import { postKey } from '../../core/domain/feed-cache'
 import { POSTS_INDEX } from '../../core/pipeline/indexer'
 import { rebuildViews, toCloudEvent } from '../../core/pipeline/rebuild'
 import { freshDomain } from './helpers'
@@ -43,5 +45,20 @@ describe('the event pipeline, embedded', () => {
     expect(live.feed.map(f => f.member)).toEqual([second.id, first.id])
     await rebuildViews(domain.ports, () => domain.setup())
     expect(await snapshot()).toEqual(live)
+  })
+
+  it('replays a burst that shares one millisecond, however many events it holds', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    const quay = await domain.communities.create(ann.actor, { name: 'Quay', slug: 'quay', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+    const time = new Date().toISOString()
+    const ids = Array.from({ length: 1200 }, (_, i) => `same${String(i).padStart(5, '0')}`)
+    for (const id of ids) {
+      const { event } = newEvent('posts', 'post.created', id, quay.id, { id, communityId: quay.id, authorId: ann.id, parentId: null, rootId: id, title: id, body: id, tags: [] }, ann.id)
+      await persist(domain.ports.store, 'c18n.posts', { ...event, time })
+    }
+    await rebuildViews(domain.ports, () => domain.setup())
+    const cached = await Promise.all(ids.map(id => domain.ports.cache.get(postKey(id))))
+    expect(cached.filter(Boolean)).toHaveLength(ids.length)
   })
 })
