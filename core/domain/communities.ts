@@ -106,7 +106,7 @@ export class CommunityService {
     const ownerOnly = changes.visibility !== undefined || changes.postsNeedApproval !== undefined
     const allowed = isAdmin(me) || role === 'owner' || (role === 'moderator' && !ownerOnly)
     if (!allowed) throw forbidden(ownerOnly ? 'Only the owner can change visibility or approval' : 'Only the owner and moderators can edit the community')
-    await this.commit('communities', 'community.updated', doc._id, { id: doc._id, changes }, me)
+    await this.commit('communities', 'community.updated', doc._id, { id: doc._id, communityId: doc._id, changes }, me)
     return { ...toCommunity(await this.byId(doc._id)), myRole: role }
   }
 

@@ -140,7 +140,7 @@ export class PostService {
     const allowed = doc.authorId === me.id || role === 'owner' || role === 'moderator' || isAdmin(me)
     if (!allowed) throw forbidden('Only the author or a moderator can delete this post')
     if (doc.deleted) return
-    await this.publisher.commit(newEvent('posts', 'post.deleted', id, doc.communityId, { id, deletedBy: me.id }, me.id))
+    await this.publisher.commit(newEvent('posts', 'post.deleted', id, doc.communityId, { id, communityId: doc.communityId, deletedBy: me.id }, me.id))
     await this.writeThrough(id)
   }
 

@@ -17,6 +17,23 @@ export function toUser({ _id, ...rest }: UserDoc): User {
   return { id: _id, ...rest }
 }
 
+/** Who an identity provider says signed in: its subject and the claims it gave. */
+export interface ExternalIdentity {
+  provider: string
+  subject: string
+  email?: string | null
+  name?: string | null
+  preferredUsername?: string | null
+  picture?: string | null
+}
+interface IdentityDoc { _id: string, userId: string, provider: string, subject: string }
+
+/** A handle from a username or email: lowercase letters, digits and single dashes, 3 to 34 long. */
+export function handleFrom(source: string): string {
+  const base = source.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 34).replace(/-+$/, '')
+  return base.length >= 3 ? base : `${base || 'user'}-${'0'.repeat(3 - Math.min(base.length, 2))}`.slice(0, 34)
+}
+
 export interface NewUser { handle: string, displayName: string, bio?: string, interests?: string[], avatarUrl?: string | null, role?: User['role'], password?: string }
 
 export class UserService {
@@ -24,6 +41,7 @@ export class UserService {
 
   private get users() { return this.ports.store.collection<UserDoc>('users') }
   private get credentials() { return this.ports.store.collection<CredentialDoc>('credentials') }
+  private get identities() { return this.ports.store.collection<IdentityDoc>('identities') }
 
   async setup() {
     await this.users.createIndex({ handle: 1 }, { unique: true })
@@ -47,6 +65,35 @@ export class UserService {
     const credential = await this.credentials.findOne({ handle })
     if (!credential || !(await verifyPassword(password, credential.passwordHash))) return null
     return this.byId(credential._id)
+  }
+
+  /**
+   * Single sign-on: the profile linked to the provider's subject, or on the first sign-in a new
+   * profile made from the identity's claims and linked to it, both as events.
+   */
+  async signInWithIdentity(identity: ExternalIdentity): Promise<User> {
+    const linked = await this.linkedUser(identity)
+    if (linked) return linked
+    const base = handleFrom(identity.preferredUsername || identity.email || identity.name || 'user')
+    let handle = base
+    for (let n = 2; await this.users.findOne({ handle }); n++) handle = n < 50 ? `${base.slice(0, 30)}-${n}` : `${base.slice(0, 25)}-${newId().slice(-8).toLowerCase().replace(/[^a-z0-9]/g, '0')}`
+    const picture = identity.picture && /^https?:\/\//.test(identity.picture) && identity.picture.length <= 500 ? identity.picture : null
+    const user = await this.create({ handle, displayName: (identity.name || handle).slice(0, 60), avatarUrl: picture })
+    try {
+      await this.publisher.commit(newEvent('users', 'user.identity_linked', user.id, user.id, { id: user.id, provider: identity.provider, subject: identity.subject }, user.id))
+    }
+    catch (error) {
+      // Two first sign-ins at once: the other one linked first, and its profile is the one.
+      const winner = await this.linkedUser(identity)
+      if (winner) return winner
+      throw error
+    }
+    return user
+  }
+
+  private async linkedUser(identity: ExternalIdentity): Promise<User | null> {
+    const link = await this.identities.findOne({ _id: `${identity.provider}:${identity.subject}` })
+    return link ? this.byId(link.userId) : null
   }
 
   async byId(id: string): Promise<User | null> {

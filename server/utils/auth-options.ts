@@ -1,5 +1,6 @@
 import type { AuthOptions } from 'next-auth'
 import CredentialsProvider from 'next-auth/providers/credentials'
+import OktaProvider from 'next-auth/providers/okta'
 import { z } from 'zod'
 import { slugSchema } from '../../shared/schemas/common'
 import { authSecret } from './auth-secret'
@@ -10,7 +11,24 @@ const credentialsSchema = z.object({ handle: slugSchema, password: z.string().mi
 // next-auth ships CommonJS; under ESM its provider factory sits on `default`.
 const credentials = ((CredentialsProvider as unknown as { default?: typeof CredentialsProvider }).default ?? CredentialsProvider)
 
+const okta = ((OktaProvider as unknown as { default?: typeof OktaProvider }).default ?? OktaProvider)
+
 export const localAccountsEnabled = () => process.env.C18N_LOCAL_ACCOUNTS !== 'false'
+
+/** Okta single sign-on is on when its issuer, client id and client secret are all set. */
+export function oktaSettings() {
+  const { OKTA_ISSUER: issuer, OKTA_CLIENT_ID: clientId, OKTA_CLIENT_SECRET: clientSecret } = process.env
+  if (!issuer || !clientId || !clientSecret) return null
+  const allowedDomains = (process.env.OKTA_ALLOWED_DOMAINS ?? '').split(',').map(d => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean)
+  return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, allowedDomains }
+}
+
+/** An identity may sign in when its email is verified and, if domains are listed, in one of them. */
+export function emailAllowed(email: unknown, verified: unknown, allowedDomains: string[]): boolean {
+  if (typeof email !== 'string' || verified === false) return false
+  const domain = email.toLowerCase().split('@')[1]
+  return !!domain && (!allowedDomains.length || allowedDomains.includes(domain))
+}
 
 /** Sessions are JWTs holding only the user id; pages and routes look the user up. */
 export function authOptions(): AuthOptions {
@@ -28,14 +46,35 @@ export function authOptions(): AuthOptions {
       },
     }))
   }
+  const sso = oktaSettings()
+  if (sso) {
+    providers.push(okta({ issuer: sso.issuer, clientId: sso.clientId, clientSecret: sso.clientSecret, checks: ['pkce', 'state'] }))
+  }
   return {
     secret: authSecret(),
     session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: '/signin', error: '/signin' },
     providers,
     callbacks: {
-      jwt({ token, user }) {
-        if (user) token.sub = user.id
+      signIn({ account, profile }) {
+        if (account?.provider !== 'okta') return true
+        const claims = profile as { email?: unknown, email_verified?: unknown } | undefined
+        return emailAllowed(claims?.email, claims?.email_verified, sso?.allowedDomains ?? [])
+      },
+      async jwt({ token, user, account, profile }) {
+        if (account?.provider === 'okta' && profile) {
+          // The first sign-in makes the profile from the claims; later ones find it by the subject.
+          const claims = profile as { sub?: string, email?: string, name?: string, preferred_username?: string, picture?: string }
+          const domainUser = await (await useDomain()).users.signInWithIdentity({
+            provider: 'okta', subject: String(claims.sub ?? account.providerAccountId), email: claims.email, name: claims.name,
+            preferredUsername: claims.preferred_username, picture: claims.picture,
+          })
+          token.sub = domainUser.id
+          token.name = domainUser.displayName
+          token.picture = domainUser.avatarUrl
+          delete token.email
+        }
+        else if (user) token.sub = user.id
         return token
       },
       async session({ session, token }) {

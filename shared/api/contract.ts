@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { auditEntrySchema } from '../schemas/audit'
 import { communityCreateSchema, communityUpdateSchema, communityViewSchema, memberParamsSchema, membershipSchema, roleChangeSchema, slugParamsSchema } from '../schemas/community'
 import { pageOf, pageQuerySchema } from '../schemas/common'
 import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, groupParamsSchema, groupRenameSchema, groupSchema } from '../schemas/group'
@@ -56,6 +57,7 @@ export const api = {
   addMember: route({ method: 'post', path: '/api/communities/{slug}/members', summary: 'Add a member (owner and moderators)', tag: 'communities', auth: true, params: slugParamsSchema, body: memberAddSchema, response: membershipSchema, status: 201 }),
   changeMemberRole: route({ method: 'patch', path: '/api/communities/{slug}/members/{userId}', summary: 'Make a member a moderator or back (owner only)', tag: 'communities', auth: true, params: memberParamsSchema, body: roleChangeSchema, response: membershipSchema }),
   removeMember: route({ method: 'delete', path: '/api/communities/{slug}/members/{userId}', summary: 'Remove a member', tag: 'communities', auth: true, params: memberParamsSchema, response: null, status: 204 }),
+  communityAudit: route({ method: 'get', path: '/api/communities/{slug}/audit', summary: 'The community\'s audit log of moderator and admin actions, newest first (owners and site admins)', tag: 'communities', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(auditEntrySchema) }),
   muteCommunity: route({ method: 'post', path: '/api/communities/{slug}/mute', summary: 'Mute or unmute a community\'s new-post notifications', tag: 'communities', auth: true, params: slugParamsSchema, body: muteSchema, response: z.object({ muted: z.boolean() }) }),
 
   feed: route({ method: 'get', path: '/api/communities/{slug}/posts', summary: 'A community\'s posts, newest first', tag: 'posts', auth: false, params: slugParamsSchema, query: listQuery, response: pageOf(postSchema) }),

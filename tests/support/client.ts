@@ -18,7 +18,8 @@ export class ApiClient {
   async raw(method: string, path: string, init: { body?: string, headers?: Record<string, string> } = {}) {
     const response = await fetch(`${this.baseURL}${path}`, {
       method, body: init.body, redirect: 'manual',
-      headers: { ...(this.cookies.size ? { cookie: this.cookieHeader } : {}), ...init.headers },
+      // A browser names the page's origin on every write; the server refuses cookie-carrying writes without it (CSRF).
+      headers: { origin: this.baseURL, ...(this.cookies.size ? { cookie: this.cookieHeader } : {}), ...init.headers },
     })
     this.remember(response)
     const text = await response.text()

@@ -19,6 +19,18 @@ export const peopleProjections: Record<string, Projection> = {
     await store.collection('users').updateOne({ _id: data.id }, { $set: { ...data.changes, updatedAt: time } })
     return applied
   },
+  'c18n.user.identity_linked': async ({ data }, store) => {
+    const identities = store.collection<{ _id: string, userId: string }>('identities')
+    const _id = `${data.provider}:${data.subject}`
+    try {
+      await identities.insertOne({ _id, userId: data.id, provider: data.provider, subject: data.subject } as never)
+    }
+    catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error
+      if ((await identities.findOne({ _id }))?.userId !== data.id) return rejected('This identity is linked to another profile')
+    }
+    return applied
+  },
   'c18n.group.created': async ({ data, time }, store) => {
     await store.collection('groups').replaceOne({ _id: data.id, name: data.name, ownerId: data.ownerId, memberIds: data.memberIds, createdAt: time, updatedAt: time } as never)
     return applied

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto'
+import { setResponseHeader } from 'h3'
+import { defineNitroPlugin } from 'nitropack/runtime'
+
+/** Origins the sign-in may submit a form to: the identity provider's, when Okta is configured. */
+function identityProviderOrigin(): string {
+  try {
+    return process.env.OKTA_ISSUER ? ` ${new URL(process.env.OKTA_ISSUER).origin}` : ''
+  }
+  catch {
+    return ''
+  }
+}
+
+/**
+ * Pages get a Content-Security-Policy with a fresh nonce per response: Nuxt's inline scripts
+ * (the payload and the config) carry the nonce, so no other inline script, injected or not, runs.
+ * Styles allow inline because Vue binds style attributes; they cannot run code.
+ */
+export default defineNitroPlugin((nitroApp) => {
+  nitroApp.hooks.hook('render:html', (html, { event }) => {
+    const nonce = randomBytes(16).toString('base64')
+    const withNonce = (chunk: string) => chunk.replace(/<script(?![^>]*\snonce=)/g, `<script nonce="${nonce}"`)
+    for (const part of ['head', 'bodyPrepend', 'body', 'bodyAppend'] as const) html[part] = html[part].map(withNonce)
+    setResponseHeader(event, 'Content-Security-Policy', [
+      'default-src \'self\'',
+      `script-src 'self' 'nonce-${nonce}'`,
+      'style-src \'self\' \'unsafe-inline\'',
+      // Avatars may be any http(s) address a user gives.
+      'img-src \'self\' data: https: http:',
+      'font-src \'self\'',
+      'connect-src \'self\'',
+      'object-src \'none\'',
+      'base-uri \'self\'',
+      `form-action 'self'${identityProviderOrigin()}`,
+      'frame-ancestors \'none\'',
+    ].join('; '))
+  })
+})
