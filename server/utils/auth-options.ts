@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials'
 import OktaProvider from 'next-auth/providers/okta'
 import { z } from 'zod'
 import { slugSchema } from '../../shared/schemas/common'
+import { emailAllowed, parseDomains } from '../../core/security/identity'
 import { authSecret } from './auth-secret'
 import { useDomain } from './domain'
 
@@ -19,15 +20,8 @@ export const localAccountsEnabled = () => process.env.C18N_LOCAL_ACCOUNTS !== 'f
 export function oktaSettings() {
   const { OKTA_ISSUER: issuer, OKTA_CLIENT_ID: clientId, OKTA_CLIENT_SECRET: clientSecret } = process.env
   if (!issuer || !clientId || !clientSecret) return null
-  const allowedDomains = (process.env.OKTA_ALLOWED_DOMAINS ?? '').split(',').map(d => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean)
+  const allowedDomains = parseDomains(process.env.OKTA_ALLOWED_DOMAINS)
   return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, allowedDomains }
-}
-
-/** An identity may sign in when its email is verified and, if domains are listed, in one of them. */
-export function emailAllowed(email: unknown, verified: unknown, allowedDomains: string[]): boolean {
-  if (typeof email !== 'string' || verified === false) return false
-  const domain = email.toLowerCase().split('@')[1]
-  return !!domain && (!allowedDomains.length || allowedDomains.includes(domain))
 }
 
 /** Sessions are JWTs holding only the user id; pages and routes look the user up. */

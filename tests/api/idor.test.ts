@@ -1,0 +1,188 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { type Api, api } from '../../shared/api/contract'
+import { ApiClient } from '../support/client'
+
+// Insecure direct object references: a signed-in user names other people's private things by
+// id, through every route of the contract, and must be refused (403) or told they do not
+// exist (404) each time; afterwards the things are unchanged. A new route fails this suite
+// until it gets an attack below or is listed as scoped to the caller.
+
+const baseURL = () => inject('baseURL')
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`
+
+interface World {
+  graceId: string
+  alanId: string
+  privateSlug: string
+  privatePost: string
+  privateReply: string
+  publicSlug: string
+  publicPost: string
+  groupId: string
+}
+interface Attempt { method: string, path: string, body?: unknown, why: string }
+
+/** Every contract route: the attempts against other people's things, or why it has no id to abuse. */
+const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: string }> = {
+  health: { scopedToCaller: 'public status, no data' },
+  me: { scopedToCaller: 'always the caller' },
+  listUsers: { scopedToCaller: 'the public directory' },
+  getUser: { scopedToCaller: 'public profiles' },
+  updateUser: () => [{ method: 'PATCH', path: '/api/users/grace', body: { bio: 'pwned' }, why: 'edit another profile' }],
+
+  listGroups: { scopedToCaller: 'the caller\'s groups (checked below)' },
+  createGroup: { scopedToCaller: 'creates the caller\'s own group' },
+  getGroup: w => [{ method: 'GET', path: `/api/groups/${w.groupId}`, why: 'read a group one is not in' }],
+  renameGroup: w => [{ method: 'PATCH', path: `/api/groups/${w.groupId}`, body: { name: 'pwned' }, why: 'rename another\'s group' }],
+  deleteGroup: w => [{ method: 'DELETE', path: `/api/groups/${w.groupId}`, why: 'delete another\'s group' }],
+  addGroupMember: w => [{ method: 'POST', path: `/api/groups/${w.groupId}/members`, body: { handle: 'katherine' }, why: 'add oneself to another\'s group' }],
+  removeGroupMember: w => [{ method: 'DELETE', path: `/api/groups/${w.groupId}/members/${w.alanId}`, why: 'remove a member from another\'s group' }],
+
+  listCommunities: { scopedToCaller: 'public communities (checked below)' },
+  myCommunities: { scopedToCaller: 'the caller\'s memberships (checked below)' },
+  createCommunity: { scopedToCaller: 'creates the caller\'s own community' },
+  getCommunity: w => [{ method: 'GET', path: `/api/communities/${w.privateSlug}`, why: 'read a private community' }],
+  updateCommunity: w => [
+    { method: 'PATCH', path: `/api/communities/${w.privateSlug}`, body: { name: 'Pwned place' }, why: 'edit a private community' },
+    { method: 'PATCH', path: `/api/communities/${w.publicSlug}`, body: { visibility: 'private' }, why: 'a member edits the community' },
+  ],
+  joinCommunity: w => [{ method: 'POST', path: `/api/communities/${w.privateSlug}/join`, why: 'join a private community uninvited' }],
+  leaveCommunity: w => [{ method: 'POST', path: `/api/communities/${w.privateSlug}/leave`, why: 'probe a private community by leaving' }],
+  listMembers: w => [{ method: 'GET', path: `/api/communities/${w.privateSlug}/members`, why: 'list a private community\'s members' }],
+  addMember: w => [
+    { method: 'POST', path: `/api/communities/${w.privateSlug}/members`, body: { handle: 'katherine' }, why: 'add oneself to a private community' },
+    { method: 'POST', path: `/api/communities/${w.publicSlug}/members`, body: { handle: 'ada' }, why: 'a member adds members' },
+  ],
+  changeMemberRole: w => [
+    { method: 'PATCH', path: `/api/communities/${w.privateSlug}/members/${w.alanId}`, body: { role: 'member' }, why: 'demote in a private community' },
+    { method: 'PATCH', path: `/api/communities/${w.publicSlug}/members/${w.alanId}`, body: { role: 'member' }, why: 'a member demotes a moderator' },
+  ],
+  removeMember: w => [
+    { method: 'DELETE', path: `/api/communities/${w.privateSlug}/members/${w.alanId}`, why: 'remove from a private community' },
+    { method: 'DELETE', path: `/api/communities/${w.publicSlug}/members/${w.graceId}`, why: 'a member removes the owner' },
+    { method: 'DELETE', path: `/api/communities/${w.publicSlug}/members/${w.alanId}`, why: 'a member removes a moderator' },
+  ],
+  muteCommunity: w => [{ method: 'POST', path: `/api/communities/${w.privateSlug}/mute`, body: { muted: true }, why: 'mute a private community' }],
+  communityAudit: w => [
+    { method: 'GET', path: `/api/communities/${w.privateSlug}/audit`, why: 'read a private community\'s audit log' },
+    { method: 'GET', path: `/api/communities/${w.publicSlug}/audit`, why: 'a member reads the audit log' },
+  ],
+
+  feed: w => [{ method: 'GET', path: `/api/communities/${w.privateSlug}/posts`, why: 'read a private feed' }],
+  createPost: w => [
+    { method: 'POST', path: `/api/communities/${w.privateSlug}/posts`, body: { title: 'Pwned', body: 'pwned' }, why: 'post in a private community' },
+  ],
+  getPost: w => [
+    { method: 'GET', path: `/api/posts/${w.privatePost}`, why: 'read a private post' },
+    { method: 'GET', path: `/api/posts/${w.privateReply}`, why: 'read a private reply' },
+  ],
+  thread: w => [{ method: 'GET', path: `/api/posts/${w.privatePost}/thread`, why: 'read a private thread' }],
+  reply: w => [{ method: 'POST', path: `/api/posts/${w.privatePost}/replies`, body: { body: 'pwned' }, why: 'reply to a private post' }],
+  editPost: w => [
+    { method: 'PATCH', path: `/api/posts/${w.privatePost}`, body: { body: 'pwned' }, why: 'edit a private post' },
+    { method: 'PATCH', path: `/api/posts/${w.publicPost}`, body: { body: 'pwned' }, why: 'edit another member\'s post' },
+  ],
+  deletePost: w => [
+    { method: 'DELETE', path: `/api/posts/${w.privatePost}`, why: 'delete a private post' },
+    { method: 'DELETE', path: `/api/posts/${w.publicPost}`, why: 'a member deletes another\'s post' },
+  ],
+  postHistory: w => [{ method: 'GET', path: `/api/posts/${w.privatePost}/history`, why: 'read a private post\'s history' }],
+  react: w => [{ method: 'POST', path: `/api/posts/${w.privatePost}/reactions`, body: { kind: 'like' }, why: 'react to a private post' }],
+  unreact: w => [{ method: 'DELETE', path: `/api/posts/${w.privatePost}/reactions/like`, why: 'take back a reaction on a private post' }],
+  share: w => [
+    { method: 'POST', path: `/api/posts/${w.privatePost}/shares`, body: { target: { type: 'link' } }, why: 'share a private post' },
+    { method: 'POST', path: `/api/posts/${w.publicPost}/shares`, body: { target: { type: 'group', groupId: w.groupId } }, why: 'share into another\'s group' },
+    { method: 'POST', path: `/api/posts/${w.publicPost}/shares`, body: { target: { type: 'community', slug: w.privateSlug } }, why: 'crosspost into a private community' },
+  ],
+  search: { scopedToCaller: 'filtered to what the caller may read (checked below)' },
+
+  notifications: { scopedToCaller: 'the caller\'s own (checked below)' },
+  unreadCount: { scopedToCaller: 'the caller\'s own' },
+  markRead: { scopedToCaller: 'marks only the caller\'s own (checked below)' },
+}
+
+describe('IDOR: another user\'s private things, by id, through every route', () => {
+  let grace: ApiClient
+  let katherine: ApiClient
+  let world: World
+
+  beforeAll(async () => {
+    grace = await new ApiClient(baseURL()).signIn('grace')
+    const alan = await new ApiClient(baseURL()).signIn('alan')
+    katherine = await new ApiClient(baseURL()).signIn('katherine')
+    const graceId = (await grace.get('/api/me')).json.id as string
+    const alanId = (await alan.get('/api/me')).json.id as string
+
+    const privateSlug = unique('idor-private')
+    expect((await grace.post('/api/communities', { name: 'Private rooms', slug: privateSlug, visibility: 'private' })).status).toBe(201)
+    expect((await grace.post(`/api/communities/${privateSlug}/members`, { handle: 'alan' })).status).toBe(201)
+    expect((await grace.patch(`/api/communities/${privateSlug}/members/${alanId}`, { role: 'moderator' })).status).toBe(200)
+    const privatePost = (await grace.post(`/api/communities/${privateSlug}/posts`, { title: 'Hushhush plans', body: 'Zanzibar quokka' })).json.id as string
+    const privateReply = (await alan.post(`/api/posts/${privatePost}/replies`, { body: 'Noted, quokka' })).json.id as string
+    expect((await grace.post(`/api/posts/${privatePost}/reactions`, { kind: 'like' })).status).toBe(201)
+
+    const publicSlug = unique('idor-public')
+    expect((await grace.post('/api/communities', { name: 'Open rooms', slug: publicSlug })).status).toBe(201)
+    expect((await alan.post(`/api/communities/${publicSlug}/join`)).status).toBe(200)
+    expect((await grace.patch(`/api/communities/${publicSlug}/members/${alanId}`, { role: 'moderator' })).status).toBe(200)
+    expect((await katherine.post(`/api/communities/${publicSlug}/join`)).status).toBe(200)
+    const publicPost = (await grace.post(`/api/communities/${publicSlug}/posts`, { title: 'Open plans', body: 'Everyone welcome' })).json.id as string
+
+    const groupId = (await grace.post('/api/groups', { name: 'Inner circle', memberHandles: ['alan'] })).json.id as string
+    world = { graceId, alanId, privateSlug, privatePost, privateReply, publicSlug, publicPost, groupId }
+  })
+
+  it('covers every route in the contract', () => {
+    expect(Object.keys(ATTACKS).sort()).toEqual(Object.keys(api).sort())
+  })
+
+  for (const [name, attack] of Object.entries(ATTACKS)) {
+    if (!(typeof attack === 'function')) continue
+    it(`${name}: refused`, async () => {
+      const spec = api[name as keyof Api]
+      for (const attempt of attack(world)) {
+        expect(attempt.method.toLowerCase(), `${name} attempt uses the route's method`).toBe(spec.method)
+        const response = await katherine.request(attempt.method, attempt.path, attempt.body)
+        expect([403, 404], `${attempt.method} ${attempt.path} (${attempt.why}) answered ${response.status}: ${response.text.slice(0, 200)}`).toContain(response.status)
+      }
+    })
+  }
+
+  it('leaks nothing through the routes scoped to the caller', async () => {
+    const { privateSlug, privatePost, groupId } = world
+    const slugsOf = (r: { json: Record<string, any> }) => (r.json.items as Array<{ slug: string }>).map(c => c.slug)
+    expect(slugsOf(await katherine.get('/api/communities?limit=100'))).not.toContain(privateSlug)
+    expect(slugsOf(await katherine.get('/api/communities?q=private%20rooms'))).not.toContain(privateSlug)
+    expect(slugsOf(await katherine.get('/api/me/communities?limit=100'))).not.toContain(privateSlug)
+    expect((await katherine.get('/api/groups?limit=100')).json.items.map((g: { id: string }) => g.id)).not.toContain(groupId)
+    // Search is an eventually consistent view: wait until the owner finds the post, then look as the outsider.
+    await expect.poll(async () => (await grace.get('/api/search?q=quokka')).json.total, { timeout: 15_000 }).toBeGreaterThan(0)
+    const found = await katherine.get('/api/search?q=quokka')
+    expect(found.json.total).toBe(0)
+    expect(found.json.items).toEqual([])
+    expect((await katherine.get(`/api/search?q=quokka&community=${privateSlug}`)).json.total).toBe(0)
+    expect(JSON.stringify((await katherine.get('/api/notifications?limit=100')).json)).not.toContain(privatePost)
+
+    // Marking someone else's notifications read does nothing to theirs.
+    const graceNotifications = (await grace.get('/api/notifications?limit=100')).json.items as Array<{ id: string, read: boolean }>
+    const unreadBefore = (await grace.get('/api/notifications/unread')).json.unread
+    const ids = graceNotifications.filter(n => !n.read).map(n => n.id).slice(0, 50)
+    if (ids.length) expect([200, 403, 404]).toContain((await katherine.post('/api/notifications/read', { ids })).status)
+    expect((await grace.get('/api/notifications/unread')).json.unread).toBe(unreadBefore)
+  })
+
+  it('leaves every attacked thing as it was', async () => {
+    const { privateSlug, privatePost, publicSlug, publicPost, groupId, alanId } = world
+    const community = (await grace.get(`/api/communities/${privateSlug}`)).json
+    expect(community).toMatchObject({ name: 'Private rooms', visibility: 'private', memberCount: 2 })
+    expect((await grace.get(`/api/posts/${privatePost}`)).json).toMatchObject({ body: 'Zanzibar quokka', deleted: false, replyCount: 1, reactionCounts: { like: 1 }, shareCount: 0 })
+    expect((await grace.get(`/api/posts/${publicPost}`)).json).toMatchObject({ body: 'Everyone welcome', deleted: false, shareCount: 0 })
+    expect((await grace.get(`/api/groups/${groupId}`)).json).toMatchObject({ name: 'Inner circle' })
+    expect((await grace.get(`/api/groups/${groupId}`)).json.memberIds).toHaveLength(2)
+    const members = (await grace.get(`/api/communities/${publicSlug}/members`)).json.items as Array<{ userId: string, role: string, handle: string }>
+    expect(members.map(m => `${m.handle}:${m.role}`)).toEqual(['grace:owner', 'alan:moderator', 'katherine:member'])
+    expect(members.find(m => m.userId === alanId)?.role).toBe('moderator')
+    expect((await grace.get(`/api/communities/${publicSlug}`)).json.visibility).toBe('public')
+    expect((await grace.get('/api/users/grace')).json.bio).not.toBe('pwned')
+  })
+})
