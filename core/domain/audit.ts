@@ -74,12 +74,12 @@ export class AuditService {
   /** Newest first; owners of the community and site admins only. */
   async forCommunity(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<AuditEntry>> {
     const me = requireActor(actor)
+    let after = query.cursor ? decodeCursor(query.cursor) : null
     const { doc, role } = await this.communities.visible(me, slug)
     if (role !== 'owner' && !isAdmin(me)) throw forbidden('Only the community\'s owners can read its audit log')
     const base = { 'data.communityId': doc._id, 'type': { $in: [...AUDIT_TYPES] }, 'status': 'applied' }
     const log = eventLog(this.ports.store)
     const found: EventRecord[] = []
-    let after = query.cursor ? decodeCursor(query.cursor) : null
     let exhausted = false
     // Keyset paging on (time, _id), newest first: first the rest of the cursor's millisecond,
     // then older ones. Self-service joins and leaves are skipped, so a batch may yield less.

@@ -13,7 +13,7 @@ test('a wrong password is refused with a message', async ({ page }) => {
   await visit(page, '/signin')
   await page.getByLabel('Handle').fill('grace')
   await page.getByLabel('Password').fill('not-the-password')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('alert')).toContainText('do not match')
 })
 

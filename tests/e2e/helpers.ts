@@ -14,7 +14,7 @@ export async function signIn(page: Page, handle: string) {
   await visit(page, '/signin')
   await page.getByLabel('Handle').fill(handle)
   await page.getByLabel('Password').fill('c18n-demo')
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('heading', { name: /Welcome back/ })).toBeVisible()
   await hydrated(page)
 }
