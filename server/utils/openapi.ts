@@ -31,10 +31,14 @@ export function buildOpenApiDocument() {
     }
     if (spec.params || spec.query || spec.body) responses['400'] = errorResponse('Invalid input, with the errors of each field')
     if (spec.auth) responses['401'] = errorResponse('Not signed in')
-    if (spec.auth && spec.method !== 'get') responses['403'] = errorResponse('Not allowed')
+    if (spec.auth) responses['403'] = errorResponse(spec.method === 'get' ? 'Not allowed' : 'Not allowed, or a cross-site request (a session cookie without this site\'s Origin)')
     if (spec.params) responses['404'] = errorResponse('Not found')
-    if (spec.method !== 'get') responses['409'] = errorResponse('Conflicts with the current state')
-    if (spec.body) responses['413'] = errorResponse('Body too large')
+    if (spec.method !== 'get') {
+      responses['409'] = errorResponse('Conflicts with the current state')
+      responses['411'] = errorResponse('A body sent without Content-Length')
+      responses['413'] = errorResponse('Body too large')
+      responses['429'] = { ...errorResponse('Too many writes: wait the Retry-After seconds'), headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }
+    }
     paths[spec.path] ??= {}
     paths[spec.path]![spec.method] = {
       operationId,

@@ -35,6 +35,9 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export interface Page<T> { items: T[], nextCursor: string | null }
 
 export const errorSchema = z.object({
+  /** Nitro's error responses also say that they are one, and for which address. */
+  error: z.boolean().optional(),
+  url: z.string().optional(),
   statusCode: z.number().int(),
   statusMessage: z.string(),
   message: z.string(),

@@ -105,11 +105,11 @@ describe('with tight limits', () => {
   })
 })
 
-describe('secrets stay on the server', () => {
+describe('secrets stay on the server; Okta only when local accounts are off', () => {
   const SECRETS = { AUTH_SECRET: 'auth-secret-canary-5f1d2c', OKTA_CLIENT_SECRET: 'okta-secret-canary-9b7e44' }
   let server: RunningServer
   beforeAll(async () => {
-    server = await startServer({ ...SECRETS, OKTA_ISSUER: 'http://127.0.0.1:9/oidc', OKTA_CLIENT_ID: 'client-id-canary', OKTA_ALLOWED_DOMAINS: 'okta.test', C18N_SEED: 'false' })
+    server = await startServer({ ...SECRETS, OKTA_ISSUER: 'http://127.0.0.1:9/oidc', OKTA_CLIENT_ID: 'client-id-canary', OKTA_ALLOWED_DOMAINS: 'okta.test', C18N_LOCAL_ACCOUNTS: 'false' })
   }, 120_000)
   afterAll(() => server?.stop())
 
@@ -143,10 +143,17 @@ describe('secrets stay on the server', () => {
     }
     const signin = await (await fetch(`${server.url}/signin`)).text()
     expect(signin).toContain('Sign in with Okta')
+    expect(signin).not.toContain('name="password"')
     for (const text of seen) for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret)
     for (const path of ['/api/auth/providers', '/api/auth/session', '/api/auth/csrf', '/api/openapi.json']) {
       const text = await (await fetch(`${server.url}${path}`)).text()
       for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret)
     }
+  })
+
+  it('turns local accounts off with C18N_LOCAL_ACCOUNTS=false: only Okta is offered, and passwords are not checked', async () => {
+    const providers = await (await fetch(`${server.url}/api/auth/providers`)).json() as Record<string, unknown>
+    expect(Object.keys(providers)).toEqual(['okta'])
+    await expect(new ApiClient(server.url).signIn('grace')).rejects.toThrow(/sign-in as grace failed/)
   })
 })

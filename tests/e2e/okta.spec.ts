@@ -39,8 +39,9 @@ test('signs in with Okta, makes the profile from the claims, links to it next ti
   if (await menu.isVisible()) await menu.click()
   await first.page.getByRole('button', { name: 'Sign out' }).click()
   await expect.poll(async () => (await sessionOf(first.page)).user).toBeUndefined()
-  await visit(first.page, '/')
+  // signOut takes the page home by itself, signed out.
   await expect(first.page.getByRole('heading', { name: /Welcome back/ })).toHaveCount(0)
+  await first.page.waitForLoadState()
   await first.close()
 
   // A second sign-in, in a new browser, finds the same profile instead of making another.
