@@ -185,6 +185,8 @@ export class PostService {
     let crosspostId: string | null = null
     let recorded: Record<string, unknown> = { type: 'link' }
     if (target.type === 'community') {
+      // A crosspost copies the text where others read it: a private community's posts stay in it.
+      if (community.visibility === 'private') throw forbidden('Posts of a private community cannot be shared to another community')
       const { doc: into, role } = await this.communities.visible(me, target.slug)
       await this.member(me, into, role)
       if (into._id === community._id) throw conflict('The post is already in this community')

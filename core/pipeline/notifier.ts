@@ -78,7 +78,9 @@ export async function notifyEvent(ports: Pick<Ports, 'store'>, event: CloudEvent
     const target = event.data.target as { type: string, groupId?: string }
     if (target.type === 'group' && target.groupId) {
       const group = await store.collection<{ _id: string, name: string, memberIds: string[] }>('groups').findOne({ _id: target.groupId })
-      if (group) await notify(store, event, group.memberIds, { ...base, type: 'share', text: `${who} shared “${quote(post.title || post.body)}” with ${group.name}` })
+      // Of a private community's post, only the group members who can read it hear of it.
+      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
+      if (group) await notify(store, event, group.memberIds.filter(id => !readers || readers.has(id)), { ...base, type: 'share', text: `${who} shared “${quote(post.title || post.body)}” with ${group.name}` })
     }
     await notify(store, event, [post.authorId], { ...base, type: 'share', text: `${who} shared your post “${quote(post.title || post.body)}”` })
   }
