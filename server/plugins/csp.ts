@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { setResponseHeader } from 'h3'
+import { getRequestURL, setResponseHeader } from 'h3'
 import { defineNitroPlugin } from 'nitropack/runtime'
 
 /** Origins the sign-in may submit a form to: the identity provider's, when Okta is configured. */
@@ -20,6 +20,9 @@ function identityProviderOrigin(): string {
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('render:html', (html, { event }) => {
     const nonce = randomBytes(16).toString('base64')
+    // 'self' covers same-origin websockets in CSP 3; older browsers need the ws(s) origin spelled out.
+    const { host, protocol } = getRequestURL(event, { xForwardedHost: process.env.C18N_TRUST_PROXY === 'true', xForwardedProto: process.env.C18N_TRUST_PROXY === 'true' })
+    const websocket = `${protocol === 'https:' ? 'wss' : 'ws'}://${host}`
     const withNonce = (chunk: string) => chunk.replace(/<script(?![^>]*\snonce=)/g, `<script nonce="${nonce}"`)
     for (const part of ['head', 'bodyPrepend', 'body', 'bodyAppend'] as const) html[part] = html[part].map(withNonce)
     setResponseHeader(event, 'Content-Security-Policy', [
@@ -29,7 +32,7 @@ export default defineNitroPlugin((nitroApp) => {
       // Avatars may be any http(s) address a user gives.
       'img-src \'self\' data: https: http:',
       'font-src \'self\'',
-      'connect-src \'self\'',
+      `connect-src 'self' ${websocket}`,
       'object-src \'none\'',
       'base-uri \'self\'',
       `form-action 'self'${identityProviderOrigin()}`,

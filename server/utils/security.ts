@@ -13,8 +13,8 @@ export function clientIp(event: H3Event): string {
 }
 
 /** The origins a browser page of this app is served from: the request's own, AUTH_ORIGIN's and C18N_ALLOWED_ORIGINS. */
-export function allowedOrigins(event: H3Event): Set<string> {
-  const origins = new Set([getRequestURL(event, { xForwardedHost: trustProxy(), xForwardedProto: trustProxy() }).origin])
+export function allowedOriginsFor(requestOrigin: string): Set<string> {
+  const origins = new Set([requestOrigin])
   for (const candidate of [process.env.AUTH_ORIGIN, ...(process.env.C18N_ALLOWED_ORIGINS ?? '').split(',')]) {
     if (!candidate?.trim()) continue
     try {
@@ -23,6 +23,24 @@ export function allowedOrigins(event: H3Event): Set<string> {
     catch { /* not a URL: ignored */ }
   }
   return origins
+}
+
+export function allowedOrigins(event: H3Event): Set<string> {
+  return allowedOriginsFor(getRequestURL(event, { xForwardedHost: trustProxy(), xForwardedProto: trustProxy() }).origin)
+}
+
+/**
+ * For a websocket upgrade (a web Request rather than an H3 event): whether its Origin is this
+ * app's. Browsers always send Origin on upgrades; a missing one is not a browser and is refused.
+ */
+export function upgradeFromOwnOrigin(request: Request): boolean {
+  const origin = request.headers.get('origin')
+  if (!origin) return false
+  const url = new URL(request.url)
+  const forwardedHost = trustProxy() ? request.headers.get('x-forwarded-host') : null
+  const forwardedProto = trustProxy() ? request.headers.get('x-forwarded-proto') : null
+  const own = forwardedHost ? `${forwardedProto ?? url.protocol.replace(':', '')}://${forwardedHost}` : url.origin
+  return allowedOriginsFor(own.replace(/^ws/, 'http')).has(origin)
 }
 
 /**

@@ -106,3 +106,14 @@ describe('single sign-on', () => {
     expect(await domain.ports.store.collection('identities').count({ userId: first.id })).toBe(1)
   })
 })
+
+describe('websocket upgrade origin', () => {
+  it('accepts the app\'s own origin and refuses others and none', async () => {
+    const { upgradeFromOwnOrigin } = await import('../../server/utils/security')
+    const upgrade = (origin?: string) => new Request('http://127.0.0.1:3000/api/ws', { headers: origin ? { origin } : {} })
+    expect(upgradeFromOwnOrigin(upgrade('http://127.0.0.1:3000'))).toBe(true)
+    expect(upgradeFromOwnOrigin(upgrade('https://evil.example'))).toBe(false)
+    expect(upgradeFromOwnOrigin(upgrade('http://127.0.0.1:3001'))).toBe(false)
+    expect(upgradeFromOwnOrigin(upgrade())).toBe(false)
+  })
+})
