@@ -121,7 +121,7 @@ export class ChatService {
       ? await this.messages.count({ roomId: room.id, createdAt: { $gt: read?.at ?? '' }, authorId: { $ne: me.id } })
       : 0
     return {
-      id: room.id, kind: room.kind, title: room.title, href: room.href, canWrite: room.canWrite, unread, lastMessageAt: activity?.lastMessageAt ?? null,
+      id: room.id, kind: room.kind, title: room.title, href: room.href, canWrite: room.canWrite, canModerate: room.canModerate, unread, lastMessageAt: activity?.lastMessageAt ?? null,
       participants: room.participantIds.flatMap((id) => {
         const user = people.get(id)
         return user ? [{ id: user.id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl }] : []

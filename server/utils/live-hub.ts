@@ -134,6 +134,8 @@ export class LiveHub {
         await this.leave(connection, frame.room)
         return this.send(connection, { type: 'unsubscribed', room: frame.room, ref: frame.ref })
       case 'send':
+        // Whoever sent a message starts typing the next one afresh.
+        connection.typedAt.delete(frame.room)
         return ack({ message: await chat.send(actor, frame.room, { body: frame.body, parentId: frame.parentId }) })
       case 'edit':
         return ack({ message: await chat.edit(actor, frame.messageId, frame.body) })

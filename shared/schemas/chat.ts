@@ -48,6 +48,8 @@ export const roomSchema = z.object({
   href: z.string().nullable(),
   participants: z.array(userSummarySchema),
   canWrite: z.boolean(),
+  /** May delete anyone's message here. */
+  canModerate: z.boolean(),
   unread: z.number().int(),
   lastMessageAt: z.string().nullable(),
 })
