@@ -9,6 +9,7 @@ import { PostService } from './posts'
 import { SearchService } from './search'
 import { EventPublisher } from '../pipeline/publisher'
 import { AuditService } from './audit'
+import { ChatService } from './chat'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -25,6 +26,7 @@ export function createDomain(ports: Ports) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
+  const chat = new ChatService(ports, users, communities, groups, publisher)
   const audit = new AuditService(ports, users, communities)
   return {
     ports,
@@ -35,11 +37,12 @@ export function createDomain(ports: Ports) {
     posts,
     search,
     notifications,
+    chat,
     audit,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), audit.setup()])
     },
   }
 }
