@@ -19,6 +19,11 @@ interface World {
   publicSlug: string
   publicPost: string
   groupId: string
+  privateRoomId: string
+  groupRoomId: string
+  directRoomId: string
+  directMessage: string
+  publicRoomMessage: string
 }
 interface Attempt { method: string, path: string, body?: unknown, why: string }
 
@@ -96,6 +101,24 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   ],
   search: { scopedToCaller: 'filtered to what the caller may read (checked below)' },
 
+  listRooms: { scopedToCaller: 'the caller\'s rooms (checked below)' },
+  startDirect: { scopedToCaller: 'starts the caller\'s own conversation' },
+  getRoom: w => [w.privateRoomId, w.groupRoomId, w.directRoomId].map(id => ({ method: 'GET', path: `/api/rooms/${id}`, why: `read room ${id.split(':')[0]}` })),
+  roomMessages: w => [w.privateRoomId, w.groupRoomId, w.directRoomId].map(id => ({ method: 'GET', path: `/api/rooms/${id}/messages`, why: `read the messages of room ${id.split(':')[0]}` })),
+  sendMessage: w => [w.privateRoomId, w.groupRoomId, w.directRoomId].map(id => ({ method: 'POST', path: `/api/rooms/${id}/messages`, body: { body: 'pwned' }, why: `write into room ${id.split(':')[0]}` })),
+  markRoomRead: w => [w.privateRoomId, w.groupRoomId, w.directRoomId].map(id => ({ method: 'POST', path: `/api/rooms/${id}/read`, why: `mark room ${id.split(':')[0]} read` })),
+  searchMessages: { scopedToCaller: 'the caller\'s rooms only (checked below)' },
+  editMessage: w => [
+    { method: 'PATCH', path: `/api/messages/${w.directMessage}`, body: { body: 'pwned' }, why: 'edit a message of someone else\'s conversation' },
+    { method: 'PATCH', path: `/api/messages/${w.publicRoomMessage}`, body: { body: 'pwned' }, why: 'edit another member\'s message' },
+  ],
+  deleteMessage: w => [
+    { method: 'DELETE', path: `/api/messages/${w.directMessage}`, why: 'delete a message of someone else\'s conversation' },
+    { method: 'DELETE', path: `/api/messages/${w.publicRoomMessage}`, why: 'a member deletes another\'s message' },
+  ],
+  reactMessage: w => [{ method: 'POST', path: `/api/messages/${w.directMessage}/reactions`, body: { kind: 'like' }, why: 'react in someone else\'s conversation' }],
+  unreactMessage: w => [{ method: 'DELETE', path: `/api/messages/${w.directMessage}/reactions/like`, why: 'take back a reaction in someone else\'s conversation' }],
+
   notifications: { scopedToCaller: 'the caller\'s own (checked below)' },
   unreadCount: { scopedToCaller: 'the caller\'s own' },
   markRead: { scopedToCaller: 'marks only the caller\'s own (checked below)' },
@@ -129,7 +152,18 @@ describe('IDOR: another user\'s private things, by id, through every route', () 
     const publicPost = (await grace.post(`/api/communities/${publicSlug}/posts`, { title: 'Open plans', body: 'Everyone welcome' })).json.id as string
 
     const groupId = (await grace.post('/api/groups', { name: 'Inner circle', memberHandles: ['alan'] })).json.id as string
-    world = { graceId, alanId, privateSlug, privatePost, privateReply, publicSlug, publicPost, groupId }
+
+    const privateRoomId = `community:${(await grace.get(`/api/communities/${privateSlug}`)).json.id as string}`
+    const groupRoomId = `group:${groupId}`
+    const direct = await grace.post('/api/rooms/direct', { handles: ['alan'] })
+    expect(direct.status).toBe(201)
+    const directRoomId = direct.json.id as string
+    const directMessage = (await grace.post(`/api/rooms/${directRoomId}/messages`, { body: 'Whisper about the marmoset' })).json.id as string
+    expect((await alan.post(`/api/messages/${directMessage}/reactions`, { kind: 'like' })).status).toBe(201)
+    for (const roomId of [privateRoomId, groupRoomId]) expect((await grace.post(`/api/rooms/${roomId}/messages`, { body: 'Marmoset sightings' })).status).toBe(201)
+    const publicRoomId = `community:${(await grace.get(`/api/communities/${publicSlug}`)).json.id as string}`
+    const publicRoomMessage = (await grace.post(`/api/rooms/${publicRoomId}/messages`, { body: 'Hello, open room' })).json.id as string
+    world = { graceId, alanId, privateSlug, privatePost, privateReply, publicSlug, publicPost, groupId, privateRoomId, groupRoomId, directRoomId, directMessage, publicRoomMessage }
   })
 
   it('covers every route in the contract', () => {
@@ -163,6 +197,15 @@ describe('IDOR: another user\'s private things, by id, through every route', () 
     expect((await katherine.get(`/api/search?q=quokka&community=${privateSlug}`)).json.total).toBe(0)
     expect(JSON.stringify((await katherine.get('/api/notifications?limit=100')).json)).not.toContain(privatePost)
 
+    const rooms = (await katherine.get('/api/rooms')).json.items as Array<{ id: string }>
+    for (const id of [world.privateRoomId, world.groupRoomId, world.directRoomId]) expect(rooms.map(r => r.id)).not.toContain(id)
+    const messages = await katherine.get('/api/messages/search?q=marmoset')
+    expect(messages.status).toBe(200)
+    expect(messages.json.items).toEqual([])
+    const scoped = await katherine.get(`/api/messages/search?q=marmoset&roomId=${encodeURIComponent(world.directRoomId)}`)
+    expect([200, 403, 404]).toContain(scoped.status)
+    expect(scoped.status === 200 ? scoped.json.items : []).toEqual([])
+
     // Marking someone else's notifications read does nothing to theirs.
     const graceNotifications = (await grace.get('/api/notifications?limit=100')).json.items as Array<{ id: string, read: boolean }>
     const unreadBefore = (await grace.get('/api/notifications/unread')).json.unread
@@ -184,5 +227,11 @@ describe('IDOR: another user\'s private things, by id, through every route', () 
     expect(members.find(m => m.userId === alanId)?.role).toBe('moderator')
     expect((await grace.get(`/api/communities/${publicSlug}`)).json.visibility).toBe('public')
     expect((await grace.get('/api/users/grace')).json.bio).not.toBe('pwned')
+    const direct = (await grace.get(`/api/rooms/${encodeURIComponent(world.directRoomId)}/messages`)).json.items as Array<{ id: string, body: string, deleted: boolean }>
+    expect(direct.map(m => m.body)).toEqual(['Whisper about the marmoset'])
+    expect(direct[0]!.deleted).toBe(false)
+    for (const roomId of [world.privateRoomId, world.groupRoomId]) {
+      expect(((await grace.get(`/api/rooms/${roomId}/messages`)).json.items as Array<{ body: string }>).map(m => m.body)).toEqual(['Marmoset sightings'])
+    }
   })
 })
