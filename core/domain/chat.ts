@@ -10,7 +10,6 @@ import type { ConversationDoc, MessageDoc, RoomActivityDoc, RoomReadDoc } from '
 import { reactionId, readId } from './chat-model'
 import type { CommunityService } from './communities'
 import { DomainError, conflict, forbidden, notFound } from './errors'
-import type { GroupService } from './groups'
 import { newId } from './ids'
 import { type Page, paginate } from './pagination'
 import type { UserService } from './users'
@@ -46,7 +45,6 @@ export class ChatService {
     private readonly ports: Pick<Ports, 'store' | 'search'>,
     private readonly users: UserService,
     private readonly communities: CommunityService,
-    private readonly groups: GroupService,
     private readonly publisher: EventPublisher,
   ) {}
 
@@ -78,9 +76,11 @@ export class ChatService {
       return { id: roomId, kind, targetId, title: doc.name, href: `/c/${doc.slug}`, participantIds: [], canWrite: !!role || isAdmin(me), canModerate: staff || isAdmin(me) }
     }
     if (kind === 'group') {
-      const group = await this.groups.get(me, targetId).catch(() => { throw notFound('Room') })
-      const member = group.memberIds.includes(me.id)
-      return { id: roomId, kind, targetId, title: group.name, href: `/groups/${group.id}`, participantIds: group.memberIds, canWrite: member, canModerate: group.ownerId === me.id }
+      // The stored group alone: every message checks access, and member names are not needed for it.
+      const group = await this.ports.store.collection<{ _id: string, name: string, ownerId: string, memberIds: string[] }>('groups').findOne({ _id: targetId })
+      const member = !!group?.memberIds.includes(me.id)
+      if (!group || !(member || isAdmin(me))) throw notFound('Room')
+      return { id: roomId, kind, targetId, title: group.name, href: `/groups/${group._id}`, participantIds: group.memberIds, canWrite: member, canModerate: group.ownerId === me.id }
     }
     const conversation = await this.conversations.findOne({ _id: targetId })
     if (!conversation || !conversation.participantIds.includes(me.id)) throw notFound('Room')

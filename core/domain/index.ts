@@ -26,7 +26,7 @@ export function createDomain(ports: Ports) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
-  const chat = new ChatService(ports, users, communities, groups, publisher)
+  const chat = new ChatService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
   return {
     ports,
