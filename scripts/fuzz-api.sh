@@ -50,11 +50,15 @@ echo "[fuzz] signed in as $FUZZ_USER at $URL; up to $MAX_EXAMPLES examples per o
 
 started=$(date +%s)
 status=0
-"$VENV/bin/st" run "$URL/api/openapi.json" \
+# schemathesis keeps a cache folder where it runs: inside the ignored output folder, not the repo.
+ROOT=$PWD
+cd "$OUT"
+"$ROOT/$VENV/bin/st" run "$URL/api/openapi.json" \
   --header "Cookie: next-auth.session-token=$SESSION" --header "Origin: $URL" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$MAX_EXAMPLES" --seed 18 --workers 1 \
-  --report junit --report-junit-path "$OUT/junit.xml" > "$OUT/schemathesis.log" 2>&1 || status=$?
+  --report junit --report-junit-path junit.xml > schemathesis.log 2>&1 || status=$?
+cd "$ROOT"
 elapsed=$(( $(date +%s) - started ))
 tail -n 40 "$OUT/schemathesis.log"
 cases=$(grep -oE '[0-9]+ generated' "$OUT/schemathesis.log" | tail -1 | grep -oE '[0-9]+' || echo "?")
