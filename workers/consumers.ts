@@ -5,10 +5,11 @@ import { cacheEvent } from '../core/pipeline/cacher'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
+import { Suggester, suggesterJob } from '../core/suggestions/suggester'
 import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
 
 /** The jobs of the event pipeline, each an independent consumer group. */
-export function pipelineJobs(domain: Domain): ConsumerJob[] {
+export function pipelineJobs(domain: Domain, log: (line: string) => void = () => {}): ConsumerJob[] {
   const { ports } = domain
   const ALL_TOPICS = AGGREGATES.map(topicOf)
   const group = (job: string) => `${namespace()}.${job}`
@@ -17,11 +18,13 @@ export function pipelineJobs(domain: Domain): ConsumerJob[] {
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
+    // MESSAGES: add topicOf('messages') here once chat is merged; the graph already reads c18n.message.sent.
+    suggesterJob(new Suggester(ports, log), group('suggester'), [topicOf('users'), topicOf('groups'), topicOf('communities'), topicOf('memberships'), topicOf('posts'), topicOf('reactions'), topicOf('shares'), topicOf('suggestions')]),
   ]
 }
 
 export async function startConsumers(domain: Domain, log: (line: string) => void = () => {}) {
-  const jobs = pipelineJobs(domain)
+  const jobs = pipelineJobs(domain, log)
   const subscriptions: Subscription[] = []
   for (const job of jobs) {
     subscriptions.push(await runConsumer(domain.ports.bus, job))

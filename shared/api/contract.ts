@@ -5,6 +5,7 @@ import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, group
 import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/user'
 import { healthSchema } from '../schemas/health'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
+import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -74,6 +75,9 @@ export const api = {
   notifications: route({ method: 'get', path: '/api/notifications', summary: 'Your notifications, newest first', tag: 'notifications', auth: true, query: listQuery, response: pageOf(notificationSchema) }),
   unreadCount: route({ method: 'get', path: '/api/notifications/unread', summary: 'How many notifications you have not read', tag: 'notifications', auth: true, response: unreadCountSchema }),
   markRead: route({ method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read', tag: 'notifications', auth: true, body: markReadSchema, response: unreadCountSchema }),
+
+  suggestions: route({ method: 'get', path: '/api/suggestions', summary: 'Communities to join and people you may know, each with the reason', tag: 'suggestions', auth: true, query: suggestionsQuerySchema, response: suggestionsSchema }),
+  dismissSuggestion: route({ method: 'post', path: '/api/suggestions/dismiss', summary: 'Stop suggesting a community or a person', tag: 'suggestions', auth: true, body: dismissSuggestionSchema, response: null, status: 204 }),
 } satisfies Record<string, RouteSpec>
 
 export type Api = typeof api

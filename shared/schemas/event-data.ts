@@ -33,4 +33,5 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
   'c18n.reaction.removed': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS) }),
   'c18n.share.created': z.object({ id, postId: id, communityId: id, userId: id, authorId: id.optional(), url: text(500), target: z.object({ type: z.enum(['link', 'community', 'group']), communityId: id.optional(), postId: id.optional(), groupId: id.optional() }) }),
+  'c18n.suggestion.dismissed': z.object({ userId: id, kind: z.enum(['community', 'person']), targetId: id }),
 }
