@@ -5,7 +5,7 @@ import { cacheEvent } from '../core/pipeline/cacher'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
-import { Suggester, suggesterJob } from '../core/suggestions/suggester'
+import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
 import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
 
 /** The jobs of the event pipeline, each an independent consumer group. */
@@ -18,8 +18,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
-    // MESSAGES: add topicOf('messages') here once chat is merged; the graph already reads c18n.message.sent.
-    suggesterJob(new Suggester(ports, log), group('suggester'), [topicOf('users'), topicOf('groups'), topicOf('communities'), topicOf('memberships'), topicOf('posts'), topicOf('reactions'), topicOf('shares'), topicOf('suggestions')]),
+    suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }
 

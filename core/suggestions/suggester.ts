@@ -1,9 +1,12 @@
 import type { Ports } from '../ports'
-import type { CloudEvent } from '../../shared/schemas/events'
+import { type CloudEvent, topicOf } from '../../shared/schemas/events'
 import type { ConsumerJob } from '../pipeline/consumer'
 import { persisted } from '../pipeline/wait'
 import { SocialGraph, graphFromLog } from './graph'
 import { type Suggestions, suggestionsFor } from './recommend'
+
+/** What the graph is made of. MESSAGES: add topicOf('messages') once chat is merged (see graph.ts). */
+export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'suggestions'] as const).map(topicOf)
 
 /** The serving layer's copy of one user's suggestions, written by the suggester. */
 export const suggestionsKey = (userId: string) => `suggestions:${userId}`
