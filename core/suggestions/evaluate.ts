@@ -12,6 +12,8 @@ export interface Metrics { precisionAt5: number, recallAt10: number }
 export interface Evaluation {
   users: number
   heldOut: number
+  /** The best precision@5 any method could reach, with this few memberships held out per user. */
+  precisionAt5Ceiling: number
   graph: Metrics
   random: Metrics
   popular: Metrics
@@ -98,6 +100,7 @@ export function evaluateCommunitySuggestions(social: SocialGraph, options: Evalu
   return {
     users: heldOutBy.size,
     heldOut: [...heldOutBy.values()].reduce((sum, set) => sum + set.size, 0),
+    precisionAt5Ceiling: [...heldOutBy.values()].reduce((sum, set) => sum + Math.min(5, set.size) / 5, 0) / Math.max(1, heldOutBy.size),
     graph: mean(results.graph),
     random: mean(results.random),
     popular: mean(results.popular),
@@ -107,7 +110,7 @@ export function evaluateCommunitySuggestions(social: SocialGraph, options: Evalu
 export function formatEvaluation(evaluation: Evaluation): string {
   const row = (name: string, m: Metrics) => `| ${name.padEnd(34)} | ${m.precisionAt5.toFixed(3)}        | ${m.recallAt10.toFixed(3)}     |`
   return [
-    `${evaluation.heldOut} memberships held out from ${evaluation.users} users`,
+    `${evaluation.heldOut} memberships held out from ${evaluation.users} users (precision@5 can be at most ${evaluation.precisionAt5Ceiling.toFixed(3)})`,
     '',
     `| ${'method'.padEnd(34)} | precision@5  | recall@10 |`,
     `| ${'-'.repeat(34)} | ------------ | --------- |`,

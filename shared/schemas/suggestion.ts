@@ -28,6 +28,7 @@ export type SuggestionsView = z.infer<typeof suggestionsSchema>
 export type CommunitySuggestionView = z.infer<typeof communitySuggestionSchema>
 export type PersonSuggestionView = z.infer<typeof personSuggestionSchema>
 
-export const suggestionsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(10).default(5) })
+/** Not paged: the few best suggestions, so a cursor (or any other parameter) is refused. */
+export const suggestionsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(10).default(5) }).strict()
 export const dismissSuggestionSchema = z.object({ kind: suggestionKindSchema, id: idSchema }).strict()
 export type DismissSuggestion = z.infer<typeof dismissSuggestionSchema>
