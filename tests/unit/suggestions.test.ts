@@ -37,7 +37,7 @@ describe('social graph', () => {
   it('kept current from the stream equals the graph rebuilt from the event log', { timeout: 90_000 }, async () => {
     const { domain } = await freshDomain()
     const { store } = domain.ports
-    // One suggester from the very start (stream only), one started halfway (log, then the whole stream again).
+    // One suggester from the very start (the stream), one started halfway (the log, then the stream).
     const early = new Suggester(domain.ports)
     const stops = [await runConsumer(domain.ports.bus, suggesterJob(early, 'test.suggester-early', suggesterTopics()))]
     await seedDemoData(domain)
