@@ -8,6 +8,13 @@ import { type Suggestions, suggestionsFor } from './recommend'
 /** What the graph is made of. MESSAGES: add topicOf('messages') once chat is merged (see graph.ts). */
 export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'suggestions'] as const).map(topicOf)
 
+/**
+ * How long one delivery waits for the persister. Under the Kafka session timeout (10 s), so that a
+ * lagging persister makes the delivery fail and be retried (the bus heartbeats between attempts)
+ * rather than get the consumer thrown out of its group.
+ */
+const PERSIST_WAIT_MS = 8000
+
 /** The serving layer's copy of one user's suggestions, written by the suggester. */
 export const suggestionsKey = (userId: string) => `suggestions:${userId}`
 
@@ -58,7 +65,7 @@ export class Suggester {
       throw error
     })
     await this.resyncing
-    const record = await persisted(this.ports.store, event.id)
+    const record = await persisted(this.ports.store, event.id, PERSIST_WAIT_MS)
     if (record.status !== 'applied') return
     const changed = this.graph.apply(event)
     if (changed.length) await this.write(this.graph.usersNear(changed))

@@ -58,6 +58,48 @@ describe('social graph', () => {
   })
 })
 
+describe('scoring', () => {
+  /** A small graph made of events, as the suggester makes it. */
+  function graphOf(steps: Array<[string, Record<string, unknown>]>) {
+    const social = new SocialGraph()
+    steps.forEach(([type, data], i) => social.apply(event(`e${i}`, `c18n.${type}`, data)))
+    return social
+  }
+  const user = (id: string, interests: string[] = []) => ['user.registered', { id, handle: id, displayName: id.toUpperCase(), bio: '', interests, avatarUrl: null, role: 'user' }] as [string, Record<string, unknown>]
+  const community = (id: string, ownerId: string, topics: string[] = [], visibility = 'public') => ['community.created', { id, slug: `c-${id}`, name: id, description: '', topics, visibility, postsNeedApproval: false, ownerId }] as [string, Record<string, unknown>]
+
+  it('suggests the people your contacts talk to, and ranks a rare shared interest above a common one', () => {
+    const social = graphOf([
+      user('ann', ['knots', 'music']), user('ben'), user('cat', ['knots']), user('dan', ['music']), user('eve', ['music']), user('fay', ['music']),
+      ['post.created', { id: 'p1', communityId: 'c', authorId: 'ben', parentId: null, rootId: 'p1', title: 't', body: 'b', tags: [] }],
+      ['post.created', { id: 'p2', communityId: 'c', authorId: 'ann', parentId: 'p1', rootId: 'p1', title: '', body: 'b', tags: [] }],
+      ['reaction.added', { postId: 'p1', communityId: 'c', userId: 'dan', kind: 'like', authorId: 'ben' }],
+    ])
+    const people = suggestPeople(social, 'ann')
+    expect(people.map(p => [p.userId, p.reason])).toEqual([
+      ['dan', 'Knows 1 person you know · Also into music'],
+      ['cat', 'Also into knots'], // knots: two people; music: four
+      ['eve', 'Also into music'],
+      ['fay', 'Also into music'],
+    ])
+    // Ben is someone Ann talks to already: not a suggestion.
+    expect(people.map(p => p.userId)).not.toContain('ben')
+  })
+
+  it('says when people from your groups are members, and leaves out communities you are in or that are private', () => {
+    const social = graphOf([
+      user('ann'), user('ben'), user('cat'),
+      ['group.created', { id: 'g1', name: 'Crew', ownerId: 'ann', memberIds: ['ann', 'ben', 'cat'] }],
+      community('open', 'ben'), community('shut', 'ben', [], 'private'), community('mine', 'ann'),
+      ['membership.joined', { communityId: 'open', userId: 'cat' }],
+      ['membership.joined', { communityId: 'mine', userId: 'ben' }],
+    ])
+    expect(suggestCommunities(social, 'ann').map(c => [c.communityId, c.reason])).toEqual([['open', '2 people from your groups are members']])
+    social.apply(event('d1', 'c18n.suggestion.dismissed', { userId: 'ann', kind: 'community', targetId: 'open' }))
+    expect(suggestCommunities(social, 'ann')).toEqual([])
+  })
+})
+
 describe('suggestions', () => {
   it('come with their reason, never name a private community, and can be dismissed', { timeout: 60_000 }, async () => {
     const { domain } = await freshDomain()
