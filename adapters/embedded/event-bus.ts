@@ -20,6 +20,11 @@ export class EmbeddedEventBus implements EventBus {
   private readonly wakeUp = new EventEmitter().setMaxListeners(0)
   private readonly members = new Map<string, string[]>()
   private readonly running = new Set<Subscription>()
+  // The log's state kept in memory as well, so that a consumer's idle partitions cost no query:
+  // partition counts, the last offset of each partition, each group's committed offsets.
+  private readonly partitionCounts = new Map<string, number>()
+  private readonly ends = new Map<string, number>()
+  private readonly offsets = new Map<string, number>()
 
   constructor(file: string, private readonly defaultPartitions = 3) {
     this.db = openDatabase(file)
@@ -36,14 +41,27 @@ export class EmbeddedEventBus implements EventBus {
   }
 
   private partitionsOf(topic: string): number {
-    const row = this.db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic)
-    if (row) return Number(row.partitions)
+    const known = this.partitionCounts.get(topic)
+    if (known) return known
     this.db.prepare('INSERT OR IGNORE INTO topics (name, partitions) VALUES (?, ?)').run(topic, this.defaultPartitions)
-    return this.defaultPartitions
+    const count = Number(this.db.prepare('SELECT partitions FROM topics WHERE name = ?').get(topic)!.partitions)
+    this.partitionCounts.set(topic, count)
+    return count
+  }
+
+  private endOf(topic: string, partition: number): number {
+    const key = `${topic}/${partition}`
+    let end = this.ends.get(key)
+    if (end === undefined) {
+      end = Number(this.db.prepare('SELECT COALESCE(MAX(offset), -1) AS last FROM messages WHERE topic = ? AND partition = ?').get(topic, partition)!.last)
+      this.ends.set(key, end)
+    }
+    return end
   }
 
   async publish(topic: string, messages: OutgoingMessage[]) {
     const partitions = this.partitionsOf(topic)
+    const written = new Map<string, number>()
     inTransaction(this.db, () => {
       const next = this.db.prepare('SELECT COALESCE(MAX(offset), -1) + 1 AS next FROM messages WHERE topic = ? AND partition = ?')
       const insert = this.db.prepare('INSERT INTO messages (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -51,8 +69,10 @@ export class EmbeddedEventBus implements EventBus {
         const partition = partitionFor(message.key, partitions)
         const offset = Number(next.get(topic, partition)!.next)
         insert.run(topic, partition, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), Date.now())
+        written.set(`${topic}/${partition}`, offset)
       }
     })
+    for (const [key, offset] of written) this.ends.set(key, offset)
     this.wakeUp.emit(topic)
   }
 
@@ -65,17 +85,23 @@ export class EmbeddedEventBus implements EventBus {
   }
 
   private committed(groupId: string, topic: string, partition: number, fromBeginning: boolean): number {
+    const cached = this.offsets.get(`${groupId}/${topic}/${partition}`)
+    if (cached !== undefined) return cached
     const row = this.db.prepare('SELECT offset FROM offsets WHERE grp = ? AND topic = ? AND partition = ?').get(groupId, topic, partition)
-    if (row) return Number(row.offset)
+    if (row) {
+      this.offsets.set(`${groupId}/${topic}/${partition}`, Number(row.offset))
+      return Number(row.offset)
+    }
     if (fromBeginning) return -1
-    const end = this.db.prepare('SELECT COALESCE(MAX(offset), -1) AS last FROM messages WHERE topic = ? AND partition = ?').get(topic, partition)!
-    this.commit(groupId, topic, partition, Number(end.last))
-    return Number(end.last)
+    const end = this.endOf(topic, partition)
+    this.commit(groupId, topic, partition, end)
+    return end
   }
 
   private commit(groupId: string, topic: string, partition: number, offset: number) {
     this.db.prepare('INSERT INTO offsets (grp, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET offset = excluded.offset')
       .run(groupId, topic, partition, offset)
+    this.offsets.set(`${groupId}/${topic}/${partition}`, offset)
   }
 
   private fetch(topic: string, partition: number, after: number): DeliveredMessage[] {
@@ -116,6 +142,7 @@ export class EmbeddedEventBus implements EventBus {
         for (const topic of options.topics) {
           for (const partition of this.assigned(options.groupId, memberId, topic)) {
             const after = this.committed(options.groupId, topic, partition, options.fromBeginning ?? false)
+            if (after >= this.endOf(topic, partition)) continue
             for (const message of this.fetch(topic, partition, after)) {
               if (stopped) break
               await deliver(message)
@@ -123,13 +150,17 @@ export class EmbeddedEventBus implements EventBus {
             }
           }
         }
-        if (!delivered && !stopped) await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
+        if (!delivered && !stopped) {
+          const published = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), POLL_MS)
+            wake = () => {
+              clearTimeout(timer)
+              resolve(true)
+            }
+          })
+          // Woken by the clock rather than a publish here: another process may have written.
+          if (!published) for (const topic of options.topics) for (let p = 0; p < this.partitionsOf(topic); p++) this.ends.delete(`${topic}/${p}`)
+        }
       }
     })()
 

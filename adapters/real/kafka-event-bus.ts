@@ -60,7 +60,9 @@ export class KafkaEventBus implements EventBus {
     let stopped = false
     let current: Consumer | null = null
     const start = async (): Promise<Consumer> => {
-      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, allowAutoTopicCreation: false })
+      // A handler may wait up to 30 s for the persister (views wait for the state they show):
+      // the session outlasts that, so a slow event does not cost the member its partitions.
+      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 45_000, rebalanceTimeout: 60_000, heartbeatInterval: 3000, allowAutoTopicCreation: false })
       // kafkajs restarts a consumer after a retriable crash by itself. After one it will not restart
       // (the group forgot this member, say, when the machine stalled) a new consumer joins in its
       // place: a worker must not sit idle while it looks alive.

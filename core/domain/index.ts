@@ -7,6 +7,7 @@ import { FeedCache } from './feed-cache'
 import { NotificationService } from './notifications'
 import { PostService } from './posts'
 import { SearchService } from './search'
+import { SuggestionService } from './suggestions'
 import { EventPublisher } from '../pipeline/publisher'
 import { AuditService } from './audit'
 import { ChatService } from './chat'
@@ -27,6 +28,7 @@ export function createDomain(ports: Ports) {
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const chat = new ChatService(ports, users, communities, publisher)
+  const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
   return {
     ports,
@@ -38,11 +40,12 @@ export function createDomain(ports: Ports) {
     search,
     notifications,
     chat,
+    suggestions,
     audit,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), audit.setup()])
     },
   }
 }

@@ -6,9 +6,10 @@ import { communityProjections } from './projections/communities'
 import { peopleProjections } from './projections/people'
 import { messageProjections } from './projections/messages'
 import { postProjections } from './projections/posts'
+import { suggestionProjections } from './projections/suggestions'
 import { type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections }
 
 /**
  * The persister: every event becomes an immutable record in the event log, and its effect on the

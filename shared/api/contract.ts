@@ -7,6 +7,7 @@ import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/use
 import { healthSchema } from '../schemas/health'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
+import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -89,6 +90,8 @@ export const api = {
   deleteMessage: route({ method: 'delete', path: '/api/messages/{id}', summary: 'Delete a message (its author, or a moderator)', tag: 'chat', auth: true, params: messageParamsSchema, response: null, status: 204 }),
   reactMessage: route({ method: 'post', path: '/api/messages/{id}/reactions', summary: 'React to a message', tag: 'chat', auth: true, params: messageParamsSchema, body: messageReactSchema, response: messageSchema, status: 201 }),
   unreactMessage: route({ method: 'delete', path: '/api/messages/{id}/reactions/{kind}', summary: 'Take your reaction to a message back', tag: 'chat', auth: true, params: messageReactionParamsSchema, response: messageSchema }),
+  suggestions: route({ method: 'get', path: '/api/suggestions', summary: 'Communities to join and people you may know, each with the reason', tag: 'suggestions', auth: true, query: suggestionsQuerySchema, response: suggestionsSchema }),
+  dismissSuggestion: route({ method: 'post', path: '/api/suggestions/dismiss', summary: 'Stop suggesting a community or a person', tag: 'suggestions', auth: true, body: dismissSuggestionSchema, response: null, status: 204 }),
 } satisfies Record<string, RouteSpec>
 
 export type Api = typeof api

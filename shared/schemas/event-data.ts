@@ -39,4 +39,5 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.message.reacted': z.object({ id, roomId: text(80), userId: id, kind: z.enum(REACTION_KINDS), on: z.boolean() }),
   'c18n.conversation.started': z.object({ id, participantIds: z.array(id).min(2).max(8) }),
   'c18n.share.created': z.object({ id, postId: id, communityId: id, userId: id, authorId: id.optional(), url: text(500), target: z.object({ type: z.enum(['link', 'community', 'group']), communityId: id.optional(), postId: id.optional(), groupId: id.optional() }) }),
+  'c18n.suggestion.dismissed': z.object({ userId: id, kind: z.enum(['community', 'person']), targetId: id }),
 }

@@ -119,6 +119,9 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   reactMessage: w => [{ method: 'POST', path: `/api/messages/${w.directMessage}/reactions`, body: { kind: 'like' }, why: 'react in someone else\'s conversation' }],
   unreactMessage: w => [{ method: 'DELETE', path: `/api/messages/${w.directMessage}/reactions/like`, why: 'take back a reaction in someone else\'s conversation' }],
 
+  suggestions: { scopedToCaller: 'the caller\'s own suggestions (private communities checked below)' },
+  dismissSuggestion: { scopedToCaller: 'the caller\'s own dismissals' },
+
   notifications: { scopedToCaller: 'the caller\'s own (checked below)' },
   unreadCount: { scopedToCaller: 'the caller\'s own' },
   markRead: { scopedToCaller: 'marks only the caller\'s own (checked below)' },
@@ -197,6 +200,7 @@ describe('IDOR: another user\'s private things, by id, through every route', () 
     expect((await katherine.get(`/api/search?q=quokka&community=${privateSlug}`)).json.total).toBe(0)
     expect(JSON.stringify((await katherine.get('/api/notifications?limit=100')).json)).not.toContain(privatePost)
 
+    expect(JSON.stringify((await katherine.get('/api/suggestions')).json)).not.toContain(privateSlug)
     const rooms = (await katherine.get('/api/rooms')).json.items as Array<{ id: string }>
     for (const id of [world.privateRoomId, world.groupRoomId, world.directRoomId]) expect(rooms.map(r => r.id)).not.toContain(id)
     const messages = await katherine.get('/api/messages/search?q=marmoset')
