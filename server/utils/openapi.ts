@@ -32,8 +32,9 @@ export function buildOpenApiDocument() {
     if (spec.params || spec.query || spec.body) responses['400'] = errorResponse('Invalid input, with the errors of each field')
     if (spec.auth) responses['401'] = errorResponse('Not signed in')
     if (spec.auth) responses['403'] = errorResponse(spec.method === 'get' ? 'Not allowed' : 'Not allowed, or a cross-site request (a session cookie without this site\'s Origin)')
-    // A path names a thing, and so may a query (a room to search in): either may not exist, or not for you.
-    if (spec.params || spec.query) responses['404'] = errorResponse('Not found')
+    // A path names a thing, and so may a query (a room to search in) or a body (a person to dismiss):
+    // it may not exist, or not for you.
+    if (spec.params || spec.query || spec.body) responses['404'] = errorResponse('Not found')
     if (spec.method !== 'get') {
       responses['409'] = errorResponse('Conflicts with the current state')
       responses['411'] = errorResponse('A body sent without Content-Length')
