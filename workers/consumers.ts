@@ -2,6 +2,7 @@ import type { Subscription } from '../core/ports'
 import type { Domain } from '../core/domain'
 import { type ConsumerJob, runConsumer } from '../core/pipeline/consumer'
 import { cacheEvent } from '../core/pipeline/cacher'
+import { flagEvent } from '../core/pipeline/flagger'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
@@ -17,6 +18,7 @@ export function pipelineJobs(domain: Domain): ConsumerJob[] {
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
+    { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },
   ]
 }
 

@@ -7,6 +7,7 @@ import { FeedCache } from './feed-cache'
 import { NotificationService } from './notifications'
 import { PostService } from './posts'
 import { SearchService } from './search'
+import { ModerationService } from './moderation'
 import { EventPublisher } from '../pipeline/publisher'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
@@ -24,6 +25,7 @@ export function createDomain(ports: Ports) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
+  const moderation = new ModerationService(ports, users, communities, posts, publisher)
   return {
     ports,
     publisher,
@@ -33,10 +35,11 @@ export function createDomain(ports: Ports) {
     posts,
     search,
     notifications,
+    moderation,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), moderation.setup()])
     },
   }
 }

@@ -5,9 +5,10 @@ import { eventLog, recordOf } from './event-log'
 import { communityProjections } from './projections/communities'
 import { peopleProjections } from './projections/people'
 import { postProjections } from './projections/posts'
+import { moderationProjections } from './projections/moderation'
 import { type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...moderationProjections }
 
 /**
  * The persister: every event becomes an immutable record in the event log, and its effect on the
