@@ -8,7 +8,7 @@ import type { EventPublisher } from '../pipeline/publisher'
 import { type Actor, isAdmin, requireActor } from './actor'
 import type { CommunityDoc, CommunityService } from './communities'
 import { DomainError, conflict, forbidden, notFound } from './errors'
-import { type Page, paginate } from './pagination'
+import { type Page, checkCursor, paginate } from './pagination'
 import type { PostDoc } from './posts-model'
 import type { PostService } from './posts'
 import type { UserService } from './users'
@@ -68,6 +68,7 @@ export class ModerationService {
   }
 
   async queue(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<QueueItem>> {
+    checkCursor(query.cursor)
     const { me, community } = await this.moderated(actor, slug)
     const page = await paginate(queue(this.ports.store), { communityId: community._id, open: true }, { key: 'seq', order: 'asc', limit: query.limit, cursor: query.cursor })
     const docs = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: page.items.map(i => i._id) } })
