@@ -77,7 +77,7 @@ describe('flags over HTTP', () => {
     await alan.post(`/api/communities/${open}/join`)
     await katherine.post(`/api/communities/${open}/join`)
     const rude = (await alan.post(`/api/communities/${open}/posts`, { title: 'Rude', body: 'what a load of sh1t' })).json
-    await expect.poll(async () => (await katherine.get(`/api/posts/${rude.id}`)).status, { timeout: 5000, intervals: [100] }).toBe(404)
+    await expect.poll(async () => (await katherine.get(`/api/posts/${rude.id}`)).status, { timeout: 5000, interval: 100 }).toBe(404)
     const queue = (await grace.get(`/api/communities/${open}/moderation/queue`)).json.items
     expect(queue.find((i: any) => i.post.id === rude.id)).toMatchObject({ kind: 'flag', reasons: [{ source: 'content', detail: 'profanity (shit)' }] })
 
@@ -85,7 +85,7 @@ describe('flags over HTTP', () => {
     expect((await katherine.post(`/api/posts/${fine.id}/reports`, { reason: 'x' })).status).toBe(400)
     expect((await katherine.post(`/api/posts/${fine.id}/reports`, { reason: 'Looks like spam to me' })).status).toBe(204)
     // The community hides flagged posts (the default): the reporter no longer sees it either.
-    await expect.poll(async () => (await katherine.get(`/api/posts/${fine.id}`)).status, { timeout: 5000, intervals: [100] }).toBe(404)
+    await expect.poll(async () => (await katherine.get(`/api/posts/${fine.id}`)).status, { timeout: 5000, interval: 100 }).toBe(404)
     await expect.poll(async () => (await grace.get(`/api/communities/${open}/moderation/queue`)).json.items.find((i: any) => i.post.id === fine.id)?.reasons[0]?.reporter?.handle, { timeout: 5000 }).toBe('katherine')
     expect((await grace.post(`/api/posts/${fine.id}/dismiss`, { note: 'not spam' })).json.moderation).toBe('published')
     expect((await katherine.get(`/api/posts/${fine.id}`)).status).toBe(200)
