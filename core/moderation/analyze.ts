@@ -11,6 +11,12 @@ const profanity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecom
 /** A community word list entry as the pattern parser takes it: letters, digits and single spaces. */
 export const normaliseListedWord = (word: string) => word.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()
 
+/**
+ * Leetspeak decoding reads 455 as "ass" and 717 as "tit": a match written without a single
+ * letter is a number, not a word in disguise.
+ */
+const hasLetter = (text: string, match: { startIndex: number, endIndex: number }) => /\p{L}/u.test(text.slice(match.startIndex, match.endIndex + 1))
+
 // Word lists change rarely and are shared by every post of a community: keep a few matchers built.
 const MAX_CACHED_LISTS = 50
 const listMatchers = new Map<string, { matcher: RegExpMatcher, dataset: DataSet<{ originalWord: string }> }>()
@@ -42,12 +48,13 @@ export function analyzeText(text: string, communityWordList: readonly string[] =
     reasons.push({ rule, word })
   }
   for (const match of profanity.getAllMatches(text, true)) {
+    if (!hasLetter(text, match)) continue
     add('profanity', englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord ?? 'profanity')
   }
   const words = [...new Set(communityWordList.map(normaliseListedWord).filter(Boolean))].sort()
   if (words.length) {
     const { matcher, dataset } = listMatcher(words)
-    for (const match of matcher.getAllMatches(text, true)) add('word_list', dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord ?? 'listed word')
+    for (const match of matcher.getAllMatches(text, true)) if (hasLetter(text, match)) add('word_list', dataset.getPayloadWithPhraseMetadata(match).phraseMetadata?.originalWord ?? 'listed word')
   }
   return reasons
 }

@@ -37,8 +37,11 @@ describe('content analysis', () => {
     expect(analyzeText('ｆｕｃｋ').map(r => r.word)).toEqual(['fuck'])
   })
 
-  it('leaves clean text alone, including words that hide a bad one', () => {
+  it('leaves clean text alone, including words that hide a bad one, and plain numbers', () => {
     expect(analyzeText('The pen is mightier than the sword; grapes are yummy; a banal song.')).toEqual([])
+    // Leetspeak would read these as words; written without a letter they are numbers.
+    expect(analyzeText('Room 455, flight 717, code 4550')).toEqual([])
+    expect(analyzeText('a55 and 7it').map(r => r.word)).toEqual(['ass', 'tit'])
   })
 
   it('flags the words of a community\'s own list, whole words, with leetspeak undone', () => {
