@@ -8,7 +8,9 @@ import { NotificationService } from './notifications'
 import { PostService } from './posts'
 import { SearchService } from './search'
 import { ModerationService } from './moderation'
+import { SuggestionService } from './suggestions'
 import { EventPublisher } from '../pipeline/publisher'
+import { ChatService } from './chat'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -26,6 +28,8 @@ export function createDomain(ports: Ports) {
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const moderation = new ModerationService(ports, users, communities, posts, publisher)
+  const chat = new ChatService(ports, users, communities, publisher)
+  const suggestions = new SuggestionService(ports, users, communities, publisher)
   return {
     ports,
     publisher,
@@ -36,10 +40,12 @@ export function createDomain(ports: Ports) {
     search,
     notifications,
     moderation,
+    chat,
+    suggestions,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), moderation.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup()])
     },
   }
 }

@@ -10,6 +10,8 @@ export interface ConsumerJob {
   /** The consumer group: one per job, each with its own offsets. */
   group: string
   topics: string[]
+  /** Where the group starts when it has no committed offset: the beginning unless it says otherwise. */
+  fromBeginning?: boolean
   handle(event: CloudEvent, message: DeliveredMessage): Promise<void>
 }
 
@@ -26,7 +28,7 @@ async function deadLetter(bus: EventBus, group: string, message: DeliveredMessag
  */
 export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subscription> {
   const attempts = new Map<string, number>()
-  return bus.subscribe({ groupId: job.group, topics: job.topics, fromBeginning: true }, async (message) => {
+  return bus.subscribe({ groupId: job.group, topics: job.topics, fromBeginning: job.fromBeginning ?? true }, async (message) => {
     let event: CloudEvent
     try {
       event = cloudEventSchema.parse(JSON.parse(message.value)) as CloudEvent

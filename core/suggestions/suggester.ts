@@ -1,0 +1,88 @@
+import type { Ports } from '../ports'
+import { type CloudEvent, topicOf } from '../../shared/schemas/events'
+import type { ConsumerJob } from '../pipeline/consumer'
+import { persisted } from '../pipeline/wait'
+import { SocialGraph, graphFromLog } from './graph'
+import { type Suggestions, suggestionsFor } from './recommend'
+
+/** What the graph is made of, direct messages included (see graph.ts). */
+export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'] as const).map(topicOf)
+
+/**
+ * How long one delivery waits for the persister. Under the Kafka session timeout (10 s), so that a
+ * lagging persister makes the delivery fail and be retried (the bus heartbeats between attempts)
+ * rather than get the consumer thrown out of its group.
+ */
+const PERSIST_WAIT_MS = 8000
+
+/** The serving layer's copy of one user's suggestions, written by the suggester. */
+export const suggestionsKey = (userId: string) => `suggestions:${userId}`
+
+/**
+ * The suggester consumer: loads the social graph from the immutable event log when it starts,
+ * keeps it current from the stream, and after each change writes the suggestions of the users
+ * the change can move to the cache, where the domain's SuggestionService reads them.
+ *
+ * The log, not the topics, is where history comes from: a new consumer group starts at the
+ * topics' end (replaying them would also replay events the persister never wrote to this store,
+ * on a broker other stores share, and wait on each). An event published while the group first
+ * joins could fall between the load and that start, so the first delivery rebuilds the graph
+ * from the log once more before it is applied.
+ */
+export class Suggester {
+  private graph = new SocialGraph()
+  private loading: Promise<void> | null = null
+  private resyncing: Promise<void> | null = null
+
+  constructor(private readonly ports: Pick<Ports, 'store' | 'cache'>, private readonly log: (line: string) => void = () => {}) {}
+
+  get social(): SocialGraph { return this.graph }
+
+  /** Loads the graph once; events that arrive meanwhile wait for it. */
+  start(): Promise<void> {
+    this.loading ??= this.load('loaded').catch((error: Error) => {
+      this.loading = null
+      throw error
+    })
+    return this.loading
+  }
+
+  private async load(what: string) {
+    const started = Date.now()
+    const graph = await graphFromLog(this.ports.store)
+    // Swapped whole: deliveries wait for this, so none is applied to a graph about to be dropped.
+    this.graph = graph
+    const users = graph.graph.filterNodes((_, a) => a.kind === 'user').map(node => node.slice('user:'.length))
+    await this.write(users)
+    this.log(`suggester: ${what} a graph of ${graph.graph.order} nodes and ${graph.graph.size} edges from ${graph.appliedCount} events; suggestions for ${users.length} users in ${Date.now() - started} ms`)
+  }
+
+  /** One event from the stream: applied once persisted, ignored when the persister rejected it. */
+  async handle(event: CloudEvent) {
+    await this.start()
+    this.resyncing ??= this.load('rebuilt').catch((error: Error) => {
+      this.resyncing = null
+      throw error
+    })
+    await this.resyncing
+    const record = await persisted(this.ports.store, event.id, PERSIST_WAIT_MS)
+    if (record.status !== 'applied') return
+    const changed = this.graph.apply(event)
+    if (changed.length) await this.write(this.graph.usersNear(changed))
+  }
+
+  private async write(userIds: string[]) {
+    const now = new Date()
+    for (const userId of userIds) await this.ports.cache.set(suggestionsKey(userId), JSON.stringify(suggestionsFor(this.graph, userId, now)))
+  }
+}
+
+export function readSuggestions(raw: string | null): Suggestions | null {
+  return raw ? JSON.parse(raw) as Suggestions : null
+}
+
+/** The consumer job for a suggester: starts loading the graph at once, not at the first event. */
+export function suggesterJob(suggester: Suggester, group: string, topics: string[]): ConsumerJob {
+  void suggester.start().catch(error => console.error(`[${group}] could not load the graph: ${(error as Error).message}`))
+  return { group, topics, fromBeginning: false, handle: event => suggester.handle(event) }
+}
