@@ -5,6 +5,7 @@ import { reactionReasons } from '../../core/pipeline/flagger'
 import { eventLog } from '../../core/pipeline/event-log'
 import { feedKey } from '../../core/domain/feed-cache'
 import { POSTS_INDEX } from '../../core/pipeline/indexer'
+import { LiveLog } from '../../core/realtime/live-log'
 import { eventually } from '../contract/suites/wait'
 import { freshDomain } from './helpers'
 
@@ -127,6 +128,18 @@ describe('the approval queue', { timeout: 15_000 }, () => {
     const post = await domain.posts.create(mo.actor, slug, { title: 'From a moderator', body: 'straight up', tags: [] })
     expect(post.moderation).toBe('published')
     expect((await domain.posts.reply(ben.actor, post.id, { body: 'a reply' })).moderation).toBe('published')
+  })
+
+  it('announces a post on the live stream only once it is approved', async () => {
+    const { domain, mo, ben, slug, communityId } = await moderatedCommunity(true)
+    const post = await domain.posts.create(ben.actor, slug, { title: 'Quiet until approved', body: 'x', tags: [] })
+    const marker = await domain.posts.create(mo.actor, slug, { title: 'Marker', body: 'published at once', tags: [] })
+    const live = new LiveLog(domain.ports.cache)
+    const created = async () => (await live.since(`posts:${communityId}`, 0)).events.filter(e => e.kind === 'post.created').map(e => (e.payload as { id: string }).id)
+    await eventually(async () => expect(await created()).toContain(marker.id))
+    expect(await created()).not.toContain(post.id)
+    await domain.moderation.approve(mo.actor, post.id)
+    await eventually(async () => expect(await created()).toContain(post.id))
   })
 
   it('lets only moderators see the queue and decide', async () => {
