@@ -2,6 +2,7 @@ import type { Subscription } from '../core/ports'
 import type { Domain } from '../core/domain'
 import { type ConsumerJob, runConsumer } from '../core/pipeline/consumer'
 import { cacheEvent } from '../core/pipeline/cacher'
+import { flagEvent } from '../core/pipeline/flagger'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
@@ -19,6 +20,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts'), topicOf('messages')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
+    { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },
     { group: group('live'), topics: [topicOf('messages'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]

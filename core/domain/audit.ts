@@ -19,9 +19,10 @@ export const AUDIT_TYPES = [
   'c18n.post.deleted',
   'c18n.post.approved',
   'c18n.post.rejected',
+  'c18n.post.removed',
   'c18n.post.flagged',
+  'c18n.flag.dismissed',
   'c18n.member.banned',
-  'c18n.member.unbanned',
 ] as const
 
 type Data = Record<string, unknown>
@@ -45,6 +46,12 @@ function summarize(record: EventRecord, name: (id: unknown) => string): string {
     case 'c18n.membership.role_changed': return `made ${name(d.userId)} ${str(d.role) === 'moderator' ? 'a moderator' : 'a member'}`
     case 'c18n.membership.left': return `removed ${name(d.userId)}`
     case 'c18n.post.deleted': return `deleted post ${str(d.id)}`
+    case 'c18n.post.approved': return `approved post ${str(d.id)}`
+    case 'c18n.post.rejected': return `rejected post ${str(d.id)}: ${str(d.reason)}`
+    case 'c18n.post.removed': return `removed post ${str(d.id)}: ${str(d.reason)}`
+    case 'c18n.post.flagged': return `flagged post ${str(d.id)} (${str(d.source)}, ${str(d.action)})`
+    case 'c18n.flag.dismissed': return `dismissed the flag on post ${str(d.id)}`
+    case 'c18n.member.banned': return `${str(d.mode) === 'mute' ? 'muted' : 'banned'} ${name(d.userId)}${d.until ? ` until ${str(d.until)}` : ' for good'}: ${str(d.reason)}`
     default: return record.type.replace(/^c18n\./, '').replace(/[._]/g, ' ')
   }
 }

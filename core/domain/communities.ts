@@ -7,6 +7,7 @@ import { type Page, offsetCursor, offsetFromCursor, paginate } from './paginatio
 import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
+import { activeBan, banMessage } from './moderation'
 
 export type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
@@ -115,6 +116,8 @@ export class CommunityService {
     const { doc, role } = await this.visible(me, slug)
     if (role) throw conflict('You are already a member')
     if (doc.visibility === 'private') throw forbidden('This community is private: a moderator must add you')
+    const ban = await activeBan(this.ports.store, doc._id, me.id)
+    if (ban?.mode === 'ban') throw forbidden(banMessage(ban, doc.name))
     return this.addMembership(me, doc, me.id)
   }
 

@@ -7,6 +7,7 @@ import { FeedCache } from './feed-cache'
 import { NotificationService } from './notifications'
 import { PostService } from './posts'
 import { SearchService } from './search'
+import { ModerationService } from './moderation'
 import { SuggestionService } from './suggestions'
 import { EventPublisher } from '../pipeline/publisher'
 import { AuditService } from './audit'
@@ -27,6 +28,7 @@ export function createDomain(ports: Ports) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
+  const moderation = new ModerationService(ports, users, communities, posts, publisher)
   const chat = new ChatService(ports, users, communities, publisher)
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
@@ -39,13 +41,14 @@ export function createDomain(ports: Ports) {
     posts,
     search,
     notifications,
+    moderation,
     chat,
     suggestions,
     audit,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), audit.setup()])
     },
   }
 }

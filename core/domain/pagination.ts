@@ -16,6 +16,11 @@ function decode(cursor: string): string {
   throw new DomainError('invalid', 'The cursor is not valid; start again from the first page', { cursor: ['not a cursor this API gave out'] })
 }
 
+/** Checks a keyset cursor up front, so a malformed one is a 400 whoever asks. */
+export function checkCursor(cursor: string | undefined) {
+  if (cursor) decode(cursor)
+}
+
 /**
  * Keyset pagination on a unique field: the cursor is the last key seen, so
  * pages stay stable while new items arrive.

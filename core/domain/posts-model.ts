@@ -1,3 +1,5 @@
+import type { ModerationState } from '../../shared/schemas/post'
+
 /** How posts, replies and their versions are stored. */
 export interface PostDoc {
   _id: string
@@ -16,7 +18,14 @@ export interface PostDoc {
   replyCount: number
   reactionCounts: Record<string, number>
   shareCount: number
+  /** Absent on posts stored before moderation existed: those are published. */
+  moderation?: ModerationState
+  /** True when only the author and the moderators may see it (pending, rejected, hidden): queried with `$ne: true`. */
+  held?: boolean
 }
+
+/** Whether a post in this standing is hidden from everyone but its author and the moderators. */
+export const isHeld = (state: ModerationState | undefined) => state === 'pending' || state === 'rejected' || state === 'hidden'
 
 /** One immutable version: the post as created, or as an edit or delete left it. */
 export interface PostVersionDoc {
@@ -33,4 +42,6 @@ export interface PostVersionDoc {
   tags: string[]
   deleted: boolean
   editorId: string
+  moderation?: ModerationState
+  reason?: string
 }

@@ -14,6 +14,7 @@ import { type Page, paginate } from './pagination'
 import type { PostDoc, PostVersionDoc } from './posts-model'
 import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
+import { activeBan, banMessage, isModeratorRole } from './moderation'
 
 const THREAD_LIMIT = 500
 
@@ -35,6 +36,9 @@ export class PostService {
    * persisted; the writer's own request does it at once, so a reload shows it. Both write the
    * same current state, so the order they land in does not matter.
    */
+  /** After a moderation decision too: the post may enter or leave the feed. */
+  refreshViews(id: string) { return this.writeThrough(id) }
+
   private async writeThrough(id: string) {
     await refreshPost(this.ports, this.feedCache, id).catch(error => console.warn(`[posts] cache write-through for ${id} failed: ${(error as Error).message}`))
   }
@@ -64,16 +68,25 @@ export class PostService {
         createdAt: doc.createdAt, updatedAt: doc.updatedAt, version: doc.version, deleted: doc.deleted,
         replyCount: doc.replyCount, reactionCounts: doc.reactionCounts, shareCount: doc.shareCount,
         myReactions: mine.filter(r => r.postId === doc._id).map(r => r.kind),
+        moderation: doc.moderation ?? 'published',
       }
     })
   }
 
-  /** A post the actor may read: its community must be visible to them. */
+  /**
+   * A post the actor may read: its community must be visible to them, and a post held back by
+   * moderation (pending, rejected, hidden) is seen only by its author and the moderators.
+   */
   private async readable(actor: Actor | null, id: string): Promise<{ doc: PostDoc, community: CommunityDoc, role: string | null }> {
     const doc = await this.posts.findOne({ _id: id })
     if (!doc) throw notFound('Post')
     const { doc: community, role } = await this.communities.visibleById(actor, doc.communityId).catch(() => { throw notFound('Post') })
+    if (doc.held && !this.seesHeld(actor, doc, role)) throw notFound('Post')
     return { doc, community, role }
+  }
+
+  private seesHeld(actor: Actor | null, doc: PostDoc, role: string | null) {
+    return !!actor && (doc.authorId === actor.id || isModeratorRole(role) || isAdmin(actor))
   }
 
   async get(actor: Actor | null, id: string): Promise<Post> {
@@ -84,21 +97,39 @@ export class PostService {
   /** Newest first; served from the cache's feed when it has one, from the store otherwise. */
   async feed(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<Post>> {
     const { doc: community } = await this.communities.visible(actor, slug)
+    // Your own posts awaiting approval (or held back) head the first page, marked; nobody else sees them.
+    const mine = actor && !query.cursor ? await this.posts.find({ communityId: community._id, authorId: actor.id, kind: 'post', held: true, deleted: false }, { sort: { _id: -1 }, limit: 20 }) : []
     const cached = await this.feedCache.page(community._id, query)
-    if (cached) return { items: await this.views(actor, cached.items), nextCursor: cached.nextCursor }
-    const page = await paginate(this.posts, { communityId: community._id, kind: 'post', deleted: false }, { key: '_id', order: 'desc', limit: query.limit, cursor: query.cursor })
-    return { items: await this.views(actor, page.items), nextCursor: page.nextCursor }
+    if (cached) {
+      // The cache learns of a flag a moment after the store: the store has the last word on what is held.
+      const held = new Set((await this.posts.find({ _id: { $in: cached.items.map(doc => doc._id) }, held: true })).map(doc => doc._id))
+      return { items: await this.views(actor, [...mine, ...cached.items.filter(doc => !held.has(doc._id))]), nextCursor: cached.nextCursor }
+    }
+    const page = await paginate(this.posts, { communityId: community._id, kind: 'post', deleted: false, held: { $ne: true } }, { key: '_id', order: 'desc', limit: query.limit, cursor: query.cursor })
+    return { items: await this.views(actor, [...mine, ...page.items]), nextCursor: page.nextCursor }
   }
 
   /** Every reply under a post, oldest first; pages build the tree from parentId. */
   async thread(actor: Actor | null, id: string): Promise<Post[]> {
-    const { doc } = await this.readable(actor, id)
+    const { doc, role } = await this.readable(actor, id)
     const replies = await this.posts.find({ rootId: doc.rootId, kind: 'reply' }, { sort: { _id: 1 }, limit: THREAD_LIMIT })
-    return this.views(actor, replies)
+    return this.views(actor, replies.filter(reply => !reply.held || this.seesHeld(actor, reply, role)))
   }
 
+  /** Members write; a muted or banned one not until the ban ends. */
   private async member(actor: Actor, community: CommunityDoc, role: string | null) {
     if (!role && !isAdmin(actor)) throw forbidden(`Join ${community.name} to post in it`)
+    await this.notBanned(actor, community)
+  }
+
+  private async notBanned(actor: Actor, community: CommunityDoc) {
+    const ban = await activeBan(this.ports.store, community._id, actor.id)
+    if (ban) throw forbidden(banMessage(ban, community.name))
+  }
+
+  /** In a community whose posts need approval, a member's new post waits for a moderator. */
+  private needsApproval(actor: Actor, community: CommunityDoc, role: string | null) {
+    return community.postsNeedApproval && !isModeratorRole(role) && !isAdmin(actor) ? { moderation: 'pending' as const } : {}
   }
 
   async create(actor: Actor | null, slug: string, input: { title: string, body: string, tags: string[] }): Promise<Post> {
@@ -106,7 +137,7 @@ export class PostService {
     const { doc: community, role } = await this.communities.visible(me, slug)
     await this.member(me, community, role)
     const id = newId()
-    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...input }, me.id))
+    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...input, ...this.needsApproval(me, community, role) }, me.id))
     await this.writeThrough(id)
     return this.get(me, id)
   }
@@ -145,7 +176,9 @@ export class PostService {
   }
 
   async history(actor: Actor | null, id: string): Promise<PostVersion[]> {
-    await this.readable(actor, id)
+    const { doc, role } = await this.readable(actor, id)
+    // Why a moderator or the flagger changed a post's standing is for its author and the moderators.
+    const privileged = this.seesHeld(actor, doc, role)
     const versions = await this.ports.store.collection<PostVersionDoc>('post_versions').find({ postId: id }, { sort: { at: 1, _id: 1 } })
     const editors = await this.users.byIds(versions.map(v => v.editorId))
     return versions.map((v, i) => {
@@ -153,13 +186,15 @@ export class PostService {
       return {
         version: i + 1, at: v.at, title: v.title, body: v.body, bodyHtml: v.deleted ? '' : renderMarkdown(v.body), tags: v.tags, deleted: v.deleted,
         editor: editor ? { id: editor.id, handle: editor.handle, displayName: editor.displayName, avatarUrl: editor.avatarUrl } : null,
+        moderation: v.moderation ?? 'published', reason: privileged ? v.reason ?? null : null,
       }
     })
   }
 
   async react(actor: Actor | null, id: string, kind: ReactionKind): Promise<Post> {
     const me = requireActor(actor)
-    const { doc } = await this.readable(me, id)
+    const { doc, community } = await this.readable(me, id)
+    await this.notBanned(me, community)
     if (doc.deleted) throw conflict('A deleted post takes no reactions')
     if (await this.ports.store.collection('reactions').findOne({ _id: `${id}:${me.id}:${kind}` })) throw conflict(`You already reacted with ${kind}`)
     await this.publisher.commit(newEvent('reactions', 'reaction.added', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind, authorId: doc.authorId }, me.id))
@@ -194,6 +229,7 @@ export class PostService {
       await this.publisher.commit(newEvent('posts', 'post.created', crosspostId, into._id, {
         id: crosspostId, communityId: into._id, authorId: me.id, parentId: null, rootId: crosspostId,
         title: doc.title || `Shared from ${community.name}`, body: `Shared from [${community.name}](${url}):\n\n${doc.body}`, tags: doc.tags,
+        ...this.needsApproval(me, into, role),
       }, me.id))
       recorded = { type: 'community', communityId: into._id, postId: crosspostId }
     }

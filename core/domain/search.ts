@@ -52,7 +52,7 @@ export class SearchService {
       text: input.q, filters, ranges, from, size: input.limit, highlight: true,
       ...(input.q ? {} : { sort: { field: 'createdAt', order: 'desc' as const } }),
     })
-    const docs = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: result.hits.map(h => h.id) }, deleted: false })
+    const docs = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: result.hits.map(h => h.id) }, deleted: false, held: { $ne: true } })
     const views = new Map((await this.posts.views(actor, docs)).map(p => [p.id, p]))
     const items = result.hits.filter(h => views.has(h.id)).map(h => ({ post: views.get(h.id)!, highlights: h.highlights }))
     return { items, total: result.total, nextCursor: from + input.limit < result.total ? offsetCursor(from + input.limit) : null }

@@ -41,13 +41,29 @@ export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, even
     case 'c18n.message.reacted':
       return push(String(data.roomId), 'message.reacted', { id: data.id, kind: data.kind, userId: data.userId, on: data.on })
     case 'c18n.post.created':
+      // A post awaiting approval is news to nobody but the moderators: it goes live once approved.
+      if (data.moderation === 'pending') return null
       return push(`posts:${String(data.communityId)}`, 'post.created', {
         id: data.id, parentId: data.parentId, rootId: data.rootId, title: data.title, author: await summaryOf(ports.store, String(data.authorId)), createdAt: event.time,
       })
+    case 'c18n.post.approved':
+    case 'c18n.flag.dismissed':
+    case 'c18n.post.flagged':
+    case 'c18n.post.rejected':
+    case 'c18n.post.removed': {
+      // Moderation shows a post (approved, flag dismissed) or takes it away (hidden, removed).
+      const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: String(data.id) })
+      if (!post) return null
+      if (post.held || post.deleted) return push(`posts:${post.communityId}`, 'post.deleted', { id: post._id, rootId: post.rootId, parentId: post.parentId })
+      if (event.type !== 'c18n.post.approved' && event.type !== 'c18n.flag.dismissed') return null
+      return push(`posts:${post.communityId}`, 'post.created', {
+        id: post._id, parentId: post.parentId, rootId: post.rootId, title: post.title, author: await summaryOf(ports.store, post.authorId), createdAt: post.createdAt,
+      })
+    }
     case 'c18n.post.edited':
     case 'c18n.post.deleted': {
       const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: String(data.id) })
-      if (!post) return null
+      if (!post || post.held) return null
       const deleted = event.type === 'c18n.post.deleted'
       return push(`posts:${post.communityId}`, deleted ? 'post.deleted' : 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, ...(deleted ? {} : { title: data.title }) })
     }

@@ -18,7 +18,7 @@ export async function cacheEvent(ports: Pick<Ports, 'store' | 'cache'>, event: C
     if (user) await ports.cache.set(profileKey(user._id), JSON.stringify(user), 24 * 60 * 60)
     return
   }
-  const postIds = aggregate === 'post' ? [String(event.data.id)] : aggregate === 'reaction' || aggregate === 'share' ? [String(event.data.postId)] : []
+  const postIds = aggregate === 'post' || aggregate === 'flag' ? [String(event.data.id)] : aggregate === 'reaction' || aggregate === 'share' ? [String(event.data.postId)] : []
   for (const id of postIds) await refreshPost(ports, feeds, id)
 }
 
@@ -34,13 +34,14 @@ export async function refreshPost(ports: Pick<Ports, 'store' | 'cache'>, feeds: 
   }
   if (doc.kind !== 'post') return
   if (!(await feeds.isReady(doc.communityId))) await warmFeed(ports, feeds, doc.communityId)
-  else if (doc.deleted) await feeds.removeFromFeed(doc)
+  // Deleted posts, and posts held back by moderation, leave the shared feed.
+  else if (doc.deleted || doc.held) await feeds.removeFromFeed(doc)
   else await feeds.addToFeed(doc)
 }
 
 /** Fills a community's feed from the store the first time it is needed, then marks it ready. */
 export async function warmFeed(ports: Pick<Ports, 'store' | 'cache'>, feeds: FeedCache, communityId: string) {
-  const latest = await ports.store.collection<PostDoc>('posts').find({ communityId, kind: 'post', deleted: false }, { sort: { _id: -1 }, limit: FEED_LENGTH })
+  const latest = await ports.store.collection<PostDoc>('posts').find({ communityId, kind: 'post', deleted: false, held: { $ne: true } }, { sort: { _id: -1 }, limit: FEED_LENGTH })
   for (const doc of latest) {
     await feeds.putPost(doc)
     await feeds.addToFeed(doc)

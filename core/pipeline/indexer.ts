@@ -22,7 +22,7 @@ export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: 
   const id = String(event.data.id ?? '')
   if (aggregate === 'user') await indexUser(ports, id)
   else if (aggregate === 'community') await indexCommunity(ports, id)
-  else if (aggregate === 'post') await indexPost(ports, id)
+  else if (aggregate === 'post' || aggregate === 'flag') await indexPost(ports, id)
   else if (aggregate === 'message') await indexMessage(ports, id)
 }
 
@@ -46,7 +46,8 @@ export async function indexCommunity({ store, search }: Pick<Ports, 'store' | 's
 export async function indexPost({ store, search }: Pick<Ports, 'store' | 'search'>, id: string) {
   const post = await store.collection<PostDoc>('posts').findOne({ _id: id })
   if (!post) return
-  if (post.deleted) {
+  // Deleted posts, and posts held back by moderation, are found by nobody.
+  if (post.deleted || post.held) {
     await search.remove(POSTS_INDEX, id)
     return
   }

@@ -11,7 +11,7 @@ export interface NotificationDoc {
   _id: string
   seq: string
   userId: string
-  type: 'new_post' | 'reply' | 'reaction' | 'mention' | 'share'
+  type: 'new_post' | 'reply' | 'reaction' | 'mention' | 'share' | 'moderation' | 'decision'
   actorId: string | null
   postId: string
   rootId: string
@@ -55,8 +55,13 @@ export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: 
   ])
   const who = actor?.displayName ?? 'Someone'
   const base = { actorId: event.actorid ?? null, postId: post._id, rootId: post.rootId, communityId: post.communityId }
-  const members = async () => (await store.collection<{ _id: string, userId: string, muted?: boolean }>('memberships').find({ communityId: post.communityId }))
-  if (event.type === 'c18n.post.created') {
+  const members = async () => (await store.collection<{ _id: string, userId: string, muted?: boolean, role?: string }>('memberships').find({ communityId: post.communityId }))
+  const moderators = async () => (await members()).filter(m => m.role === 'owner' || m.role === 'moderator').map(m => m.userId)
+  const where = community?.name ?? 'a community'
+  const what = quote(post.title || post.body)
+  // A post's mentions and new-post notices go out once it is published: at creation, or on approval.
+  const announce = async (authorName: string, authorId: string) => {
+    const announced = { ...base, actorId: authorId }
     // Someone mentioned hears it as a mention, once, and not again as a new post or reply.
     const handles = mentionsIn(post.body)
     const mentioned = new Set<string>()
@@ -64,16 +69,36 @@ export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: 
       const users = await store.collection<{ _id: string }>('users').find({ handle: { $in: handles } })
       const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
       for (const user of users) if (!readers || readers.has(user._id)) mentioned.add(user._id)
-      await notify(ports, event, mentioned, { ...base, type: 'mention', text: `${who} mentioned you: “${quote(post.body)}”` })
+      await notify(ports, event, mentioned, { ...announced, type: 'mention', text: `${authorName} mentioned you: “${quote(post.body)}”` })
     }
     if (post.kind === 'post') {
       const audience = (await members()).filter(m => !m.muted && !mentioned.has(m.userId)).map(m => m.userId)
-      await notify(ports, event, audience, { ...base, type: 'new_post', text: `${who} posted “${quote(post.title)}” in ${community?.name ?? 'a community'}` })
+      await notify(ports, event, audience, { ...announced, type: 'new_post', text: `${authorName} posted “${quote(post.title)}” in ${where}` })
     }
-    else if (post.parentId) {
+    return mentioned
+  }
+  if (event.type === 'c18n.post.created' && event.data.moderation === 'pending') {
+    await notify(ports, event, await moderators(), { ...base, type: 'moderation', text: `${who}'s post “${what}” awaits approval in ${where}` })
+  }
+  else if (event.type === 'c18n.post.created') {
+    const mentioned = await announce(who, event.actorid ?? post.authorId)
+    if (post.kind === 'reply' && post.parentId) {
       const parent = await store.collection<PostDoc>('posts').findOne({ _id: post.parentId })
       if (parent && !mentioned.has(parent.authorId)) await notify(ports, event, [parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
     }
+  }
+  else if (event.type === 'c18n.post.approved') {
+    await notify(ports, event, [post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} was approved` })
+    const author = await store.collection<{ _id: string, displayName: string }>('users').findOne({ _id: post.authorId })
+    await announce(author?.displayName ?? 'Someone', post.authorId)
+  }
+  else if (event.type === 'c18n.post.rejected' || event.type === 'c18n.post.removed') {
+    const verb = event.type === 'c18n.post.rejected' ? 'was not approved' : 'was removed by a moderator'
+    await notify(ports, event, [post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} ${verb}: ${String(event.data.reason)}` })
+  }
+  else if (event.type === 'c18n.post.flagged') {
+    const why = (event.data.reasons as string[]).join('; ')
+    await notify(ports, event, await moderators(), { ...base, type: 'moderation', text: `“${what}” in ${where} was flagged${event.data.action === 'hide' ? ' and hidden' : ''}: ${quote(why)}` })
   }
   else if (event.type === 'c18n.reaction.added') {
     await notify(ports, event, [post.authorId], { ...base, type: 'reaction', text: `${who} reacted ${String(event.data.kind)} to “${quote(post.title || post.body)}”` })

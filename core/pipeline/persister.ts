@@ -6,10 +6,11 @@ import { communityProjections } from './projections/communities'
 import { peopleProjections } from './projections/people'
 import { messageProjections } from './projections/messages'
 import { postProjections } from './projections/posts'
+import { moderationProjections } from './projections/moderation'
 import { suggestionProjections } from './projections/suggestions'
 import { type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections, ...moderationProjections }
 
 /**
  * The persister: every event becomes an immutable record in the event log, and its effect on the

@@ -6,6 +6,7 @@ import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, group
 import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/user'
 import { healthSchema } from '../schemas/health'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
+import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
@@ -74,6 +75,16 @@ export const api = {
   unreact: route({ method: 'delete', path: '/api/posts/{id}/reactions/{kind}', summary: 'Take your reaction back', tag: 'posts', auth: true, params: reactionParamsSchema, response: postSchema }),
   share: route({ method: 'post', path: '/api/posts/{id}/shares', summary: 'Share to a community, a group, or as a link', tag: 'posts', auth: true, params: postParamsSchema, body: shareCreateSchema, response: shareResultSchema, status: 201 }),
   search: route({ method: 'get', path: '/api/search', summary: 'Full-text search of posts and replies, with filters and highlights', tag: 'search', auth: false, query: searchQuerySchema, response: z.object({ items: z.array(searchHitSchema), total: z.number().int(), nextCursor: z.string().nullable() }) }),
+
+  moderationQueue: route({ method: 'get', path: '/api/communities/{slug}/moderation/queue', summary: 'Posts awaiting approval or flagged, oldest first (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(queueItemSchema) }),
+  moderationSettings: route({ method: 'get', path: '/api/communities/{slug}/moderation/settings', summary: 'The community\'s word list, flag handling and reaction thresholds (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, response: moderationSettingsSchema }),
+  updateModerationSettings: route({ method: 'patch', path: '/api/communities/{slug}/moderation/settings', summary: 'Change the moderation settings (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: moderationSettingsUpdateSchema, response: moderationSettingsSchema }),
+  banMember: route({ method: 'post', path: '/api/communities/{slug}/bans', summary: 'Mute or ban someone from the community, for hours or for good (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: banCreateSchema, response: banSchema, status: 201 }),
+  approvePost: route({ method: 'post', path: '/api/posts/{id}/approve', summary: 'Approve a post awaiting approval (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, response: postSchema }),
+  rejectPost: route({ method: 'post', path: '/api/posts/{id}/reject', summary: 'Reject a post awaiting approval, with a reason (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: decisionReasonSchema, response: postSchema }),
+  dismissFlag: route({ method: 'post', path: '/api/posts/{id}/dismiss', summary: 'Dismiss a flag: a hidden post is shown again (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: optionalNoteSchema, response: postSchema }),
+  removePost: route({ method: 'post', path: '/api/posts/{id}/remove', summary: 'Remove a post, with a reason (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: decisionReasonSchema, response: null, status: 204 }),
+  reportPost: route({ method: 'post', path: '/api/posts/{id}/reports', summary: 'Report a post to the moderators, with a reason', tag: 'moderation', auth: true, params: postParamsSchema, body: reportCreateSchema, response: null, status: 204 }),
 
   notifications: route({ method: 'get', path: '/api/notifications', summary: 'Your notifications, newest first', tag: 'notifications', auth: true, query: listQuery, response: pageOf(notificationSchema) }),
   unreadCount: route({ method: 'get', path: '/api/notifications/unread', summary: 'How many notifications you have not read', tag: 'notifications', auth: true, response: unreadCountSchema }),

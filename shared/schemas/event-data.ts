@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { REACTION_KINDS } from './events'
+import { FLAG_SOURCES, moderationSettingsSchema } from './moderation'
 
 // What each event type carries. Consumers check it before acting: an event that does not
 // match is poison and goes to the dead-letter topic, whoever put it on the bus.
@@ -28,7 +29,7 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.membership.role_changed': z.object({ communityId: id, userId: id, role: z.enum(['moderator', 'member']) }),
   'c18n.membership.muted': z.object({ communityId: id, userId: id, muted: z.boolean() }),
   'c18n.membership.left': z.object({ communityId: id, userId: id, removedBy: id.optional() }),
-  'c18n.post.created': z.object({ id, communityId: id, authorId: id, parentId: id.nullable(), rootId: id, title: text(200), body: text(20_000), tags }),
+  'c18n.post.created': z.object({ id, communityId: id, authorId: id, parentId: id.nullable(), rootId: id, title: text(200), body: text(20_000), tags, moderation: z.literal('pending').optional() }),
   'c18n.post.edited': z.object({ id, title: text(200), body: text(20_000), tags }),
   'c18n.post.deleted': z.object({ id, communityId: id.optional(), deletedBy: id }),
   'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
@@ -40,4 +41,13 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.conversation.started': z.object({ id, participantIds: z.array(id).min(2).max(8) }),
   'c18n.share.created': z.object({ id, postId: id, communityId: id, userId: id, authorId: id.optional(), url: text(500), target: z.object({ type: z.enum(['link', 'community', 'group']), communityId: id.optional(), postId: id.optional(), groupId: id.optional() }) }),
   'c18n.suggestion.dismissed': z.object({ userId: id, kind: z.enum(['community', 'person']), targetId: id }),
+  // Moderation: each decision is an event (and the audit log), each change of standing a new post version.
+  'c18n.post.approved': z.object({ id, communityId: id }),
+  'c18n.post.rejected': z.object({ id, communityId: id, reason: text(500) }),
+  'c18n.post.reported': z.object({ id, communityId: id, userId: id, reason: text(500) }),
+  'c18n.post.flagged': z.object({ id, communityId: id, source: z.enum(FLAG_SOURCES), reasons: z.array(text(500)).min(1).max(20), action: z.enum(['hide', 'queue']), reporterId: id.optional() }),
+  'c18n.post.removed': z.object({ id, communityId: id, reason: text(500) }),
+  'c18n.flag.dismissed': z.object({ id, communityId: id, note: text(500).optional() }),
+  'c18n.member.banned': z.object({ communityId: id, userId: id, mode: z.enum(['mute', 'ban']), until: z.iso.datetime().nullable(), reason: text(500) }),
+  'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }

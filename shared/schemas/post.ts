@@ -5,6 +5,11 @@ import { userSummarySchema } from './user'
 
 export const reactionKindSchema = z.enum(REACTION_KINDS)
 
+/** Where a post stands with the moderators; only `published` posts are shown to everyone. */
+export const MODERATION_STATES = ['published', 'pending', 'rejected', 'hidden', 'removed'] as const
+export const moderationStateSchema = z.enum(MODERATION_STATES)
+export type ModerationState = z.infer<typeof moderationStateSchema>
+
 export const postSchema = z.object({
   id: z.string(),
   communityId: z.string(),
@@ -27,6 +32,8 @@ export const postSchema = z.object({
   reactionCounts: z.record(z.string(), z.number().int()),
   shareCount: z.number().int(),
   myReactions: z.array(reactionKindSchema),
+  /** Seen by others only when published; its author and the moderators see the other states too. */
+  moderation: moderationStateSchema,
 })
 export type Post = z.infer<typeof postSchema>
 
@@ -39,6 +46,9 @@ export const postVersionSchema = z.object({
   tags: z.array(z.string()),
   deleted: z.boolean(),
   editor: userSummarySchema.nullable(),
+  moderation: moderationStateSchema,
+  /** Why a moderator or the flagger made this version, when one did. */
+  reason: z.string().nullable(),
 })
 export type PostVersion = z.infer<typeof postVersionSchema>
 

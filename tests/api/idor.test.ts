@@ -119,6 +119,22 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   reactMessage: w => [{ method: 'POST', path: `/api/messages/${w.directMessage}/reactions`, body: { kind: 'like' }, why: 'react in someone else\'s conversation' }],
   unreactMessage: w => [{ method: 'DELETE', path: `/api/messages/${w.directMessage}/reactions/like`, why: 'take back a reaction in someone else\'s conversation' }],
 
+  moderationQueue: w => [
+    { method: 'GET', path: `/api/communities/${w.privateSlug}/moderation/queue`, why: 'read a private community\'s moderation queue' },
+    { method: 'GET', path: `/api/communities/${w.publicSlug}/moderation/queue`, why: 'a member reads the moderation queue' },
+  ],
+  moderationSettings: w => [
+    { method: 'GET', path: `/api/communities/${w.privateSlug}/moderation/settings`, why: 'read a private community\'s moderation settings' },
+    { method: 'GET', path: `/api/communities/${w.publicSlug}/moderation/settings`, why: 'a member reads the moderation settings' },
+  ],
+  updateModerationSettings: w => [w.privateSlug, w.publicSlug].map(slug => ({ method: 'PATCH', path: `/api/communities/${slug}/moderation/settings`, body: { flaggedAction: 'hide' }, why: 'change moderation settings without being a moderator' })),
+  banMember: w => [w.privateSlug, w.publicSlug].map(slug => ({ method: 'POST', path: `/api/communities/${slug}/bans`, body: { userId: w.alanId, mode: 'ban', hours: null, reason: 'pwned you' }, why: 'ban a moderator without being one' })),
+  approvePost: w => [w.privatePost, w.publicPost].map(id => ({ method: 'POST', path: `/api/posts/${id}/approve`, why: 'approve a post without being a moderator' })),
+  rejectPost: w => [w.privatePost, w.publicPost].map(id => ({ method: 'POST', path: `/api/posts/${id}/reject`, body: { reason: 'pwned you' }, why: 'reject a post without being a moderator' })),
+  dismissFlag: w => [w.privatePost, w.publicPost].map(id => ({ method: 'POST', path: `/api/posts/${id}/dismiss`, body: {}, why: 'dismiss a flag without being a moderator' })),
+  removePost: w => [w.privatePost, w.publicPost].map(id => ({ method: 'POST', path: `/api/posts/${id}/remove`, body: { reason: 'pwned you' }, why: 'remove a post without being a moderator' })),
+  reportPost: w => [{ method: 'POST', path: `/api/posts/${w.privatePost}/reports`, body: { reason: 'probing' }, why: 'report a private post one cannot read' }],
+
   suggestions: { scopedToCaller: 'the caller\'s own suggestions (private communities checked below)' },
   dismissSuggestion: { scopedToCaller: 'the caller\'s own dismissals' },
 

@@ -1,24 +1,25 @@
 import type { DocumentStore, Filter } from '../../ports'
 import { DuplicateKeyError } from '../../ports'
 import { REACTION_KINDS } from '../../../shared/schemas/events'
-import type { PostDoc, PostVersionDoc } from '../../domain/posts-model'
+import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-model'
 import type { Projection } from './types'
 import { applied, rejected } from './types'
+import { openApproval } from './moderation'
 
 const versions = (store: DocumentStore) => store.collection<PostVersionDoc>('post_versions')
 const posts = (store: DocumentStore) => store.collection<PostDoc>('posts')
 
-async function insertOnce(store: DocumentStore, collection: string, doc: { _id: string }) {
-  await store.collection<{ _id: string }>(collection).insertOne(doc).catch((error) => {
+export async function insertOnce<T extends { _id: string }>(store: DocumentStore, collection: string, doc: T) {
+  await store.collection<T>(collection).insertOne(doc).catch((error) => {
     if (!(error instanceof DuplicateKeyError)) throw error
   })
 }
 
 /** Counts are recounted from the facts, so a redelivered event cannot count twice. */
-async function recount(store: DocumentStore, postId: string) {
+export async function recount(store: DocumentStore, postId: string) {
   const post = await posts(store).findOne({ _id: postId })
   if (!post) return
-  const replyFilter: Filter = post.kind === 'post' ? { rootId: postId, kind: 'reply', deleted: false } : { parentId: postId, deleted: false }
+  const replyFilter: Filter = post.kind === 'post' ? { rootId: postId, kind: 'reply', deleted: false, held: { $ne: true } } : { parentId: postId, deleted: false, held: { $ne: true } }
   const reactionCounts: Record<string, number> = {}
   for (const kind of REACTION_KINDS) reactionCounts[kind] = await store.collection('reactions').count({ postId, kind })
   await posts(store).updateOne({ _id: postId }, { $set: {
@@ -29,30 +30,36 @@ async function recount(store: DocumentStore, postId: string) {
 }
 
 /** The current post is the latest of its immutable versions. */
-async function materialise(store: DocumentStore, postId: string) {
+export async function materialise(store: DocumentStore, postId: string) {
   const all = await versions(store).find({ postId }, { sort: { at: 1, _id: 1 } })
   const first = all[0]
   const latest = all.at(-1)
   if (!first || !latest) return
   const existing = await posts(store).findOne({ _id: postId })
+  const moderation = latest.moderation ?? 'published'
   await posts(store).replaceOne({
     _id: postId, communityId: first.communityId, authorId: first.authorId, parentId: first.parentId, rootId: first.rootId, kind: first.kind,
     title: latest.title, body: latest.deleted ? '' : latest.body, tags: latest.tags, deleted: latest.deleted,
     createdAt: first.at, updatedAt: latest.at, version: all.length,
     replyCount: existing?.replyCount ?? 0, reactionCounts: existing?.reactionCounts ?? {}, shareCount: existing?.shareCount ?? 0,
+    moderation, held: isHeld(moderation),
   })
 }
 
 /** posts (and replies), reactions and shares. */
 export const postProjections: Record<string, Projection> = {
-  'c18n.post.created': async ({ id, data, time }, store) => {
-    const version: PostVersionDoc = { _id: id, postId: data.id, at: time, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post', title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: data.authorId }
+  'c18n.post.created': async (event, store) => {
+    const { id, data, time } = event
+    const moderation = data.moderation === 'pending' ? 'pending' : 'published'
+    const version: PostVersionDoc = { _id: id, postId: data.id, at: time, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post', title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: data.authorId, moderation }
     await insertOnce(store, 'post_versions', version)
     // A new post is its first version: written straight from the event, no query over the versions.
     await insertOnce(store, 'posts', {
       _id: data.id, communityId: version.communityId, authorId: version.authorId, parentId: version.parentId, rootId: version.rootId, kind: version.kind,
       title: version.title, body: version.body, tags: version.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
+      moderation, held: isHeld(moderation),
     } as PostDoc)
+    if (moderation === 'pending') await openApproval(store, event)
     if (data.parentId) {
       await recount(store, data.parentId)
       if (data.rootId !== data.parentId) await recount(store, data.rootId)
@@ -62,14 +69,14 @@ export const postProjections: Record<string, Projection> = {
   'c18n.post.edited': async ({ id, data, time, actorid }, store) => {
     const current = await posts(store).findOne({ _id: data.id })
     if (!current) return rejected('The post does not exist')
-    await insertOnce(store, 'post_versions', { _id: id, postId: data.id, at: time, communityId: current.communityId, authorId: current.authorId, parentId: current.parentId, rootId: current.rootId, kind: current.kind, title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: actorid ?? current.authorId } as PostVersionDoc)
+    await insertOnce(store, 'post_versions', { _id: id, postId: data.id, at: time, communityId: current.communityId, authorId: current.authorId, parentId: current.parentId, rootId: current.rootId, kind: current.kind, title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: actorid ?? current.authorId, moderation: current.moderation ?? 'published' } as PostVersionDoc)
     await materialise(store, data.id)
     return applied
   },
   'c18n.post.deleted': async ({ id, data, time, actorid }, store) => {
     const current = await posts(store).findOne({ _id: data.id })
     if (!current) return rejected('The post does not exist')
-    await insertOnce(store, 'post_versions', { _id: id, postId: data.id, at: time, communityId: current.communityId, authorId: current.authorId, parentId: current.parentId, rootId: current.rootId, kind: current.kind, title: current.title, body: '', tags: current.tags, deleted: true, editorId: actorid ?? current.authorId } as PostVersionDoc)
+    await insertOnce(store, 'post_versions', { _id: id, postId: data.id, at: time, communityId: current.communityId, authorId: current.authorId, parentId: current.parentId, rootId: current.rootId, kind: current.kind, title: current.title, body: '', tags: current.tags, deleted: true, editorId: actorid ?? current.authorId, moderation: current.moderation ?? 'published' } as PostVersionDoc)
     await materialise(store, data.id)
     if (current.parentId) {
       await recount(store, current.parentId)

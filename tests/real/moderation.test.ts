@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closePorts, createPorts } from '../../adapters/factory'
+import type { Ports } from '../../core/ports'
+import { type Domain, createDomain } from '../../core/domain'
+import { feedKey, postKey } from '../../core/domain/feed-cache'
+import { eventLog } from '../../core/pipeline/event-log'
+import { POSTS_INDEX } from '../../core/pipeline/indexer'
+import { freePort } from '../support/server'
+import { eventually } from '../contract/suites/wait'
+import { realStackEnv, withDatabase } from './stack-env'
+
+// Moderation on Kafka, FerretDB, Redis and Elasticsearch, the flagger running in the worker
+// process as its own consumer group. The run keeps to its own topics, database and indices.
+const env = realStackEnv()
+const ns = `c18n-m${Date.now().toString(36)}`
+process.env.C18N_TOPIC_NAMESPACE = ns
+const mongoUri = withDatabase(env.MONGODB_URI, `${ns}-moderation`)
+const searchPrefix = `${ns}-`
+
+let ports: Ports
+let domain: Domain
+let redis: Redis
+let worker: ChildProcess | null = null
+let healthPort = 0
+const actors: Record<string, { id: string, role: 'user' }> = {}
+const gated = 'moderated-harbour'
+const open = 'open-harbour'
+
+async function startWorker() {
+  healthPort = await freePort()
+  worker = spawn(process.execPath, ['.output/worker/index.mjs'], {
+    env: { ...process.env, MONGODB_URI: mongoUri, ELASTICSEARCH_INDEX_PREFIX: searchPrefix, C18N_TOPIC_NAMESPACE: ns, WORKER_HEALTH_PORT: String(healthPort), C18N_DATA_DIR: mkdtempSync(join(tmpdir(), 'c18n-worker-')) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  await eventually(async () => expect((await fetch(`http://127.0.0.1:${healthPort}/health`)).ok).toBe(true), 60_000, 250)
+}
+
+const notifications = (query: Record<string, string>) => ports.store.collection<{ _id: string, type: string, userId: string, text: string }>('notifications').find(query)
+const feedMembers = async (communityId: string) => (await ports.cache.zRevRangeWithScores(feedKey(communityId), 0, -1)).map(e => e.member)
+async function indexed(communityId: string, text: string) {
+  await ports.search.refresh(POSTS_INDEX)
+  return (await ports.search.search(POSTS_INDEX, { text, filters: { communityId } })).hits.map(h => h.id)
+}
+
+beforeAll(async () => {
+  ports = await createPorts({
+    dataDir: mkdtempSync(join(tmpdir(), 'c18n-moderation-')), kafkaBrokers: env.KAFKA_BROKERS.split(','), mongoUri, redisUrl: env.REDIS_URL,
+    elasticsearchUrl: env.ELASTICSEARCH_URL, searchPrefix, s3: { endpoint: env.S3_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: env.S3_BUCKET ?? 'c18n' },
+  })
+  domain = createDomain(ports)
+  await domain.setup()
+  redis = new Redis(env.REDIS_URL)
+  await startWorker()
+  for (const handle of ['owner', 'mod', 'ben', 'cat', 'dan']) actors[handle] = { id: (await domain.users.create({ handle, displayName: handle.toUpperCase() })).id, role: 'user' }
+  for (const [slug, postsNeedApproval] of [[gated, true], [open, false]] as const) {
+    await domain.communities.create(actors.owner!, { name: slug, slug, description: '', topics: [], visibility: 'public', postsNeedApproval })
+    for (const who of ['mod', 'ben', 'cat', 'dan']) await domain.communities.join(actors[who]!, slug)
+    await domain.communities.changeRole(actors.owner!, slug, actors.mod!.id, 'moderator')
+  }
+}, 180_000)
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    if (!worker || worker.exitCode !== null) return resolve()
+    worker.once('exit', () => resolve())
+    worker.kill('SIGTERM')
+  })
+  redis?.disconnect()
+  await ports?.store.dropDatabase().catch(() => {})
+  for (const index of ['posts', 'users', 'communities']) await ports?.search.dropIndex(index).catch(() => {})
+  if (ports) await closePorts(ports)
+})
+
+describe('moderation on the real stack', () => {
+  it('runs the flagger as its own consumer group in the worker', async () => {
+    const health = await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json() as { consumers: string[] }
+    expect(health.consumers).toContain(`${ns}.flagger`)
+  })
+
+  it('holds a pending post out of the feed cache, the index and members\' notifications until approved', async () => {
+    const post = await domain.posts.create(actors.ben!, gated, { title: 'Pending pelicans', body: 'awaiting @cat', tags: [] })
+    expect(post.moderation).toBe('pending')
+    await eventually(async () => expect((await notifications({ postId: post.id, type: 'moderation' })).map(n => n.userId).sort()).toEqual([actors.owner!.id, actors.mod!.id].sort()), 30_000, 200)
+    expect(await feedMembers(post.communityId)).not.toContain(post.id)
+    expect(await indexed(post.communityId, 'pelicans')).toEqual([])
+    expect(await notifications({ postId: post.id, userId: actors.cat!.id })).toEqual([])
+    await expect(domain.posts.get(actors.dan!, post.id)).rejects.toMatchObject({ kind: 'not_found' })
+
+    const approved = await domain.moderation.approve(actors.mod!, post.id)
+    expect(approved).toMatchObject({ moderation: 'published', version: 2 })
+    await eventually(async () => {
+      expect(await feedMembers(post.communityId)).toContain(post.id)
+      expect(await indexed(post.communityId, 'pelicans')).toEqual([post.id])
+      expect((await notifications({ postId: post.id, userId: actors.cat!.id })).map(n => n.type)).toEqual(['mention'])
+      expect((await notifications({ postId: post.id, userId: actors.dan!.id })).map(n => n.type)).toEqual(['new_post'])
+      expect((await notifications({ postId: post.id, userId: actors.ben!.id })).map(n => n.type)).toEqual(['decision'])
+    }, 30_000, 200)
+    expect(JSON.parse((await redis.get(postKey(post.id)))!)).toMatchObject({ moderation: 'published', held: false })
+    expect(await eventLog(ports.store).count({ type: 'c18n.post.approved', subject: post.id, actorid: actors.mod!.id })).toBe(1)
+  }, 60_000)
+
+  it('flags an abusive post within seconds and takes it out of the feed cache and the index', async () => {
+    const started = Date.now()
+    const post = await domain.posts.create(actors.ben!, open, { title: 'Gulls again', body: 'these gulls are fuuuucking loud', tags: [] })
+    await eventually(async () => expect((await domain.posts.get(actors.ben!, post.id)).moderation).toBe('hidden'), 10_000, 50)
+    const latency = Date.now() - started
+    console.info(`[moderation] abusive post hidden ${latency} ms after it was posted`)
+    expect(latency).toBeLessThan(5000)
+    await eventually(async () => {
+      expect(await feedMembers(post.communityId)).not.toContain(post.id)
+      expect(await indexed(post.communityId, 'gulls')).toEqual([])
+    }, 30_000, 200)
+    await expect(domain.posts.get(actors.cat!, post.id)).rejects.toMatchObject({ kind: 'not_found' })
+    const [item] = (await domain.moderation.queue(actors.mod!, open, { limit: 10 })).items
+    expect(item).toMatchObject({ kind: 'flag', post: { id: post.id }, reasons: [{ source: 'content', detail: 'profanity (fuck)' }] })
+    await domain.moderation.remove(actors.mod!, post.id, 'Language')
+    await eventually(async () => expect((await notifications({ postId: post.id, userId: actors.ben!.id })).map(n => n.text)).toEqual([expect.stringMatching(/removed by a moderator: Language/)]), 30_000, 200)
+  }, 60_000)
+
+  it('flags a post on report reactions and on a member\'s report, queued when the community says so', async () => {
+    await domain.moderation.updateSettings(actors.owner!, open, { flaggedAction: 'queue', reportThreshold: 2 })
+    const post = await domain.posts.create(actors.ben!, open, { title: 'Tide tables', body: 'copied from the almanac', tags: [] })
+    await domain.posts.react(actors.cat!, post.id, 'report')
+    await domain.posts.react(actors.dan!, post.id, 'report')
+    await domain.moderation.report(actors.cat!, post.id, 'Copyright')
+    await eventually(async () => {
+      const item = (await domain.moderation.queue(actors.mod!, open, { limit: 10 })).items.find(i => i.post.id === post.id)
+      expect(item?.reasons.map(r => r.source).sort()).toEqual(['reactions', 'report'])
+    }, 30_000, 200)
+    expect((await domain.posts.get(actors.dan!, post.id)).moderation).toBe('published')
+    expect(await feedMembers(post.communityId)).toContain(post.id)
+    expect((await domain.moderation.dismiss(actors.mod!, post.id, 'Public data')).moderation).toBe('published')
+    expect((await domain.moderation.queue(actors.mod!, open, { limit: 10 })).items.map(i => i.post.id)).not.toContain(post.id)
+  }, 60_000)
+
+  it('keeps a muted member from posting, replying and reacting', async () => {
+    const post = await domain.posts.create(actors.cat!, open, { title: 'Calm evening', body: 'all quiet', tags: [] })
+    await domain.moderation.ban(actors.mod!, open, { userId: actors.dan!.id, mode: 'mute', until: new Date(Date.now() + 3_600_000).toISOString(), reason: 'Cool off' })
+    await expect(domain.posts.create(actors.dan!, open, { title: 'Muted', body: 'x', tags: [] })).rejects.toMatchObject({ kind: 'forbidden' })
+    await expect(domain.posts.reply(actors.dan!, post.id, { body: 'x' })).rejects.toMatchObject({ kind: 'forbidden' })
+    await expect(domain.posts.react(actors.dan!, post.id, 'like')).rejects.toMatchObject({ kind: 'forbidden' })
+    expect((await domain.posts.create(actors.dan!, gated, { title: 'Elsewhere', body: 'still allowed', tags: [] })).moderation).toBe('pending')
+  }, 60_000)
+})
