@@ -51,3 +51,22 @@ describe('community audit log', () => {
     expect((await domain.audit.forCommunity(root.actor, 'chess-club', { limit: 10 })).items).toHaveLength(2)
   })
 })
+
+describe('moderation decisions in the audit log', () => {
+  it('shows removals and bans with their reasons', async () => {
+    const { domain, make } = await freshDomain()
+    const [ada, bob] = [await make('ada'), await make('bob')]
+    await domain.communities.create(ada.actor, base)
+    await domain.communities.join(bob.actor, 'chess-club')
+    const post = await domain.posts.create(bob.actor, 'chess-club', { title: 'Cheap watches', body: 'Buy now', tags: [] })
+    await domain.moderation.remove(ada.actor, post.id, 'spam links')
+    await domain.moderation.ban(ada.actor, 'chess-club', { userId: bob.id, mode: 'ban', until: null, reason: 'repeated spam' })
+    const log = await domain.audit.forCommunity(ada.actor, 'chess-club', { limit: 10 })
+    // A ban takes the member out of the community as well.
+    expect(log.items.map(e => `${e.actor?.handle} ${e.summary}`)).toEqual([
+      'ada removed @bob',
+      'ada banned @bob for good: repeated spam',
+      `ada removed post ${post.id}: spam links`,
+    ])
+  })
+})
