@@ -5,6 +5,7 @@ import { cacheEvent } from '../core/pipeline/cacher'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
+import { recordEvent } from '../core/analytics/speed'
 import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
 
 /** The jobs of the event pipeline, each an independent consumer group. */
@@ -12,11 +13,14 @@ export function pipelineJobs(domain: Domain): ConsumerJob[] {
   const { ports } = domain
   const ALL_TOPICS = AGGREGATES.map(topicOf)
   const group = (job: string) => `${namespace()}.${job}`
+  // The analytics speed layer reads every topic with activity; chat's `messages` once it exists.
+  const analyticsTopics = AGGREGATES.filter(a => ['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages'].includes(a)).map(topicOf)
   return [
     { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
+    { group: group('analytics'), topics: analyticsTopics, handle: event => recordEvent(ports, event) },
   ]
 }
 

@@ -8,6 +8,7 @@ import { NotificationService } from './notifications'
 import { PostService } from './posts'
 import { SearchService } from './search'
 import { EventPublisher } from '../pipeline/publisher'
+import { AnalyticsService } from '../analytics/service'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -24,6 +25,7 @@ export function createDomain(ports: Ports) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
+  const analytics = new AnalyticsService(ports, communities, users)
   return {
     ports,
     publisher,
@@ -33,10 +35,11 @@ export function createDomain(ports: Ports) {
     posts,
     search,
     notifications,
+    analytics,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), analytics.setup()])
     },
   }
 }
