@@ -11,7 +11,7 @@ import { type Counters, DAY_MS, HOUR_MS, MINUTE_MS, SITE, addInto, countersOf, f
 
 /** Events this recent may still be on their way to the log: the cut-off stays this far behind now. */
 export const SETTLE_MS = 60_000
-const PAGE = 2000
+const PAGE = 5000
 const FLUSH_DOCS = 1000
 export const BATCH_MAPPING = { kind: 'keyword', scope: 'keyword', start: 'date' } as const
 
@@ -34,7 +34,8 @@ interface CheckpointDoc {
   after: { time: string, id: string }
   events: number
   members: Record<string, number>
-  memberships: Array<[string, number, number]>
+  /** `${scope}|${userId}|${joinedMs}|${lastActiveMs}`: flat strings, as FerretDB stores no nested arrays. */
+  memberships: string[]
 }
 
 export interface HourDoc { kind: 'hour', scope: string, start: string, counters: Counters, members: number }
@@ -155,7 +156,10 @@ export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: 
     after = checkpoint.after
     agg.events = checkpoint.events
     agg.members = checkpoint.members
-    agg.memberships = new Map(checkpoint.memberships.map(([key, joined, last]) => [key, [joined, last]]))
+    agg.memberships = new Map(checkpoint.memberships.map((line) => {
+      const [scope, user, joined, last] = line.split('|')
+      return [`${scope}|${user}`, [Number(joined), Number(last)]]
+    }))
     await runs(store).updateOne({ _id: runId }, { $set: { resumed: (existing?.resumed ?? 0) + 1 } })
     log(`batch ${runId}: resuming after ${checkpoint.events} events`)
   }
@@ -175,31 +179,29 @@ export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: 
   let lastCheckpoint = Date.now()
   const saveCheckpoint = async () => {
     await write(true)
-    await state(store).replaceOne({ _id: runId, after, events: agg.events, members: agg.members, memberships: [...agg.memberships].map(([key, [joined, last]]) => [key, joined, last]) })
+    await state(store).replaceOne({ _id: runId, after, events: agg.events, members: agg.members, memberships: [...agg.memberships].map(([key, [joined, last]]) => `${key}|${joined}|${last}`) })
     lastCheckpoint = Date.now()
   }
 
-  const log_ = eventLog(store)
+  // One ordered read of the log per attempt, on (time, _id) so that a resumed run picks up exactly
+  // after its checkpoint even within a millisecond. (Paging with a query per page would make a
+  // server that cannot sort by an index, FerretDB here, scan the whole log for every page.)
   let handledHere = 0
-  for (;;) {
-    // Keyset paging on (time, _id): first the rest of the current millisecond, then later ones.
-    let page = after.time ? await log_.find({ time: after.time, _id: { $gt: after.id } }, { sort: { _id: 1 }, limit: PAGE }) : []
-    if (!page.length) page = await log_.find({ time: after.time ? { $gt: after.time, $lt: cutoff } : { $lt: cutoff } }, { sort: { time: 1, _id: 1 }, limit: PAGE })
-    if (!page.length) break
-    for (const record of page) {
-      const hour = floorTo(Date.parse(record.time), HOUR_MS)
-      if (hour !== agg.hour) {
-        // Everything before this hour is final: write it, and checkpoint now and then.
-        for (const doc of agg.closeHour()) pending.push({ id: hourId(doc), document: { ...doc } })
-        agg.hour = hour
-        await write()
-        if (agg.events && Date.now() - lastCheckpoint >= (options.checkpointEveryMs ?? 5000)) await saveCheckpoint()
-      }
-      if (record.status === 'applied') agg.add(record)
-      agg.events++
-      after = { time: record.time, id: record._id }
-      if (options.interruptAfterEvents !== undefined && ++handledHere >= options.interruptAfterEvents) throw new Error(`batch ${runId} interrupted after ${handledHere} events`)
+  const events = eventLog(store).stream({ time: after.time ? { $gte: after.time, $lt: cutoff } : { $lt: cutoff } }, { sort: { time: 1, _id: 1 }, batchSize: PAGE })
+  for await (const record of events) {
+    if (record.time === after.time && record._id <= after.id) continue
+    const hour = floorTo(Date.parse(record.time), HOUR_MS)
+    if (hour !== agg.hour) {
+      // Everything before this hour is final: write it, and checkpoint now and then.
+      for (const doc of agg.closeHour()) pending.push({ id: hourId(doc), document: { ...doc } })
+      agg.hour = hour
+      await write()
+      if (agg.events && Date.now() - lastCheckpoint >= (options.checkpointEveryMs ?? 5000)) await saveCheckpoint()
     }
+    if (record.status === 'applied') agg.add(record)
+    agg.events++
+    after = { time: record.time, id: record._id }
+    if (options.interruptAfterEvents !== undefined && ++handledHere >= options.interruptAfterEvents) throw new Error(`batch ${runId} interrupted after ${handledHere} events`)
   }
   for (const doc of agg.closeHour()) pending.push({ id: hourId(doc), document: { ...doc } })
   for (const doc of agg.cohorts(cutoffMs)) pending.push({ id: cohortId(doc), document: { ...doc } })

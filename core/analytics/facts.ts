@@ -54,7 +54,7 @@ export function factOf(event: EventLike): Fact | null {
       return { ...base, communityId: str(d.communityId), counters: { [isReply ? 'replies' : 'posts']: 1 }, activeUserId: str(d.authorId), trendingPost: str(d.rootId) ? { id: String(d.rootId), weight: isReply ? 2 : 1 } : null }
     }
     case 'c18n.reaction.added':
-      return { ...base, communityId: str(d.communityId), counters: { 'reactions': 1, [`r:${String(d.kind)}`]: 1 }, activeUserId: str(d.userId), trendingPost: str(d.postId) ? { id: String(d.postId), weight: 1 } : null }
+      return { ...base, communityId: str(d.communityId), counters: { reactions: 1, [`r:${String(d.kind)}`]: 1 }, activeUserId: str(d.userId), trendingPost: str(d.postId) ? { id: String(d.postId), weight: 1 } : null }
     case 'c18n.share.created':
       return { ...base, communityId: str(d.communityId), counters: { shares: 1 }, activeUserId: str(d.userId), trendingPost: str(d.postId) ? { id: String(d.postId), weight: 1 } : null }
     // Chat (topic <ns>.messages) is counted by type: community rooms count for their community,

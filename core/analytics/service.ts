@@ -6,7 +6,8 @@ import { forbidden } from '../domain/errors'
 import type { PostDoc } from '../domain/posts-model'
 import type { UserService } from '../domain/users'
 import { type BatchOptions, type CohortDoc, type HourDoc, currentRun, runBatch, runs } from './batch'
-import { type Counters, DAY_MS, HOUR_MS, METRICS, MINUTE_MS, SITE, activeUsersIn, addInto, floorTo, memberDelta } from './facts'
+import type { METRICS, Counters } from './facts'
+import { DAY_MS, HOUR_MS, MINUTE_MS, SITE, activeUsersIn, addInto, floorTo, memberDelta } from './facts'
 import { SpeedLayer } from './speed'
 
 export interface Scope {
