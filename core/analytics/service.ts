@@ -2,7 +2,7 @@ import type { ActivityPoint, Cohorts, Granularity, Live, Series, Top } from '../
 import type { Ports } from '../ports'
 import { type Actor, isAdmin, requireActor } from '../domain/actor'
 import type { CommunityDoc, CommunityService } from '../domain/communities'
-import { forbidden } from '../domain/errors'
+import { DomainError, forbidden } from '../domain/errors'
 import type { PostDoc } from '../domain/posts-model'
 import type { UserService } from '../domain/users'
 import { type BatchOptions, type CohortDoc, type HourDoc, currentRun, runBatch, runs } from './batch'
@@ -59,6 +59,8 @@ export class AnalyticsService {
 
   async requestBatch(actor: Actor | null, cutoff?: string) {
     if (!isAdmin(requireActor(actor))) throw forbidden('Only site admins can start a batch run')
+    // A cut-off in the future would leave events that arrive before it in neither layer.
+    if (cutoff && Date.parse(cutoff) > Date.now()) throw new DomainError('invalid', 'The cut-off must not be in the future', { cutoff: ['must not be in the future'] })
     const result = await this.runBatch(cutoff ? { cutoffMs: Date.parse(cutoff) } : {})
     return (await this.batchRuns(actor)).items.find(r => r.id === result.runId)!
   }

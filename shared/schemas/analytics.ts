@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { slugSchema } from './common'
 
-/** Analytics queries: a time range, optionally one community; the whole site otherwise. */
+/** Analytics queries: a time range, optionally one community; the whole site otherwise. Unknown parameters are refused. */
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const
 export type Granularity = typeof GRANULARITIES[number]
 
@@ -25,15 +25,15 @@ function withRange<T extends { from?: string, to?: string }>(value: T, granulari
   return { ...value, fromMs: from, toMs: to }
 }
 
-export const seriesQuerySchema = z.object({ ...rangeFields, granularity: z.enum(GRANULARITIES).default('day') })
+export const seriesQuerySchema = z.object({ ...rangeFields, granularity: z.enum(GRANULARITIES).default('day') }).strict()
   .transform((value, ctx) => withRange(value, value.granularity, ctx))
 export const topQuerySchema = z.object({
   ...rangeFields,
   by: z.enum(['contributors', 'reactions']).default('contributors'),
   limit: z.coerce.number().int().min(1).max(50).default(10),
-}).transform((value, ctx) => withRange(value, 'day', ctx))
-export const cohortQuerySchema = z.object({ ...rangeFields }).transform((value, ctx) => withRange({ ...value, from: value.from ?? new Date(Date.now() - 180 * 86_400_000).toISOString() }, 'day', ctx))
-export const scopeQuerySchema = z.object({ community: slugSchema.optional() })
+}).strict().transform((value, ctx) => withRange(value, 'day', ctx))
+export const cohortQuerySchema = z.object({ ...rangeFields }).strict().transform((value, ctx) => withRange({ ...value, from: value.from ?? new Date(Date.now() - 180 * 86_400_000).toISOString() }, 'day', ctx))
+export const scopeQuerySchema = z.object({ community: slugSchema.optional() }).strict()
 
 /** `full`: owners of the community and site admins; `summary`: members, and everyone for the site. */
 export const accessLevelSchema = z.enum(['full', 'summary'])

@@ -60,6 +60,7 @@ describe('the analytics API', () => {
     expect((await ada.get('/api/analytics/top?by=everyone')).status).toBe(400)
     expect((await ada.get('/api/analytics/top?limit=500')).status).toBe(400)
     expect((await ada.post('/api/analytics/runs', { cutoff: 'soon' })).status).toBe(400)
+    expect((await ada.post('/api/analytics/runs', { cutoff: new Date(Date.now() + 3600_000).toISOString() })).status).toBe(400)
     expect((await ada.get('/api/analytics/series?community=no-such-place')).status).toBe(404)
   })
 
