@@ -1,10 +1,11 @@
 import type { JobQueue } from '../ports'
-import { namespace } from '../../shared/schemas/events'
+import { deployment } from './speed'
 import type { BatchOptions, BatchResult } from './batch'
 
 /** How often the batch views are recomputed; C18N_ANALYTICS_BATCH_MS overrides the 10 minutes. */
 export const batchEveryMs = () => Number(process.env.C18N_ANALYTICS_BATCH_MS ?? 10 * 60_000)
-export const analyticsQueue = () => `${namespace()}.analytics`
+/** One schedule per deployment (BullMQ queue names take no colons). */
+export const analyticsQueue = () => `${deployment().replaceAll(':', '.')}.analytics`
 
 /**
  * Schedules the batch layer as a repeatable job (BullMQ's job scheduler on Redis, the embedded

@@ -18,8 +18,15 @@ export const ONLINE_TTL_MS = 90_000
 export const HALF_LIFE_MS = 6 * HOUR_MS
 export const EPOCH_MS = 7 * 24 * HOUR_MS
 
-// Keys carry the topic namespace, so test runs sharing one Redis keep to their own views.
-const prefix = () => `${namespace()}:an`
+/**
+ * Which deployment the views belong to: the topic namespace and the database. Apps and test runs
+ * that share one Redis (and one BullMQ) keep to their own views and their own batch schedule.
+ */
+export function deployment(env: NodeJS.ProcessEnv = process.env) {
+  const database = env.MONGODB_URI ? env.MONGODB_URI.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('?')[0]!.replace(/^\//, '') || 'default' : 'embedded'
+  return `${namespace()}:${database}`
+}
+const prefix = () => `${deployment()}:an`
 export const keys = {
   minute: (scope: string, startMs: number) => `${prefix()}:min:${scope}:${startMs}`,
   hour: (scope: string, startMs: number) => `${prefix()}:hour:${scope}:${startMs}`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { factOf } from '../../core/analytics/facts'
+import { deployment } from '../../core/analytics/speed'
 import { runs } from '../../core/analytics/batch'
 import { eventually } from '../contract/suites/wait'
 import { activity, commitAt, days, hours, recompute } from '../support/analytics'
@@ -148,6 +149,12 @@ describe('analytics, embedded', () => {
     expect(cohort).toMatchObject({ size: 3, eligible7: 3, retained7: 2, eligible30: 3, retained30: 1 })
     // The owner joined today: in a cohort of one, not yet eligible.
     expect(cohorts.at(-1)).toMatchObject({ size: 1, eligible7: 0, eligible30: 0 })
+  })
+
+  it('keeps the views of deployments that share a Redis apart, by namespace and database', () => {
+    expect(deployment({ MONGODB_URI: 'mongodb://127.0.0.1:27017/c18n-e2e-t1?retryWrites=false' })).toBe('c18n:c18n-e2e-t1')
+    expect(deployment({ MONGODB_URI: 'mongodb://u:p@a:1,b:2/shop' })).toBe('c18n:shop')
+    expect(deployment({})).toBe('c18n:embedded')
   })
 
   it('counts chat messages of community rooms for the community, others only site-wide', () => {
