@@ -51,8 +51,9 @@ if bash infra/stack.sh up; then
     vitest run --project real --reporter=default --reporter=json --outputFile.json="$REPORTS/real.json" || exit 1
     if [[ -f .output/server/index.mjs ]]; then
       step "end-to-end tests on the real stack"
-      # A database and index prefix of this run's own: the tests start from the demo data alone.
-      export MONGODB_URI="${MONGODB_URI%/*}/c18n-e2e-$run_id" ELASTICSEARCH_INDEX_PREFIX="c18n-e2e-$run_id-" E2E_PORT=3218 E2E_DATA_DIR="$(mktemp -d)"
+      # A database, index prefix, topics and consumer groups of this run's own: the tests start from
+      # the demo data alone, and no event left on the broker by an earlier run reaches this one.
+      export MONGODB_URI="${MONGODB_URI%/*}/c18n-e2e-$run_id" ELASTICSEARCH_INDEX_PREFIX="c18n-e2e-$run_id-" C18N_TOPIC_NAMESPACE="c18n-e2e-$run_id" E2E_PORT=3218 E2E_DATA_DIR="$(mktemp -d)"
       # The real topology: the app publishes, a separate worker process consumes.
       WORKER_HEALTH_PORT=3219 node .output/worker/index.mjs > "$REPORTS/worker.log" 2>&1 &
       worker=$!

@@ -6,6 +6,7 @@ import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
 import { recordEvent } from '../core/analytics/speed'
+import { broadcastEvent } from '../core/pipeline/broadcaster'
 import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
 
 /** The jobs of the event pipeline, each an independent consumer group. */
@@ -18,9 +19,10 @@ export function pipelineJobs(domain: Domain): ConsumerJob[] {
   return [
     { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
-    { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts')], handle: event => indexEvent(ports, event) },
+    { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts'), topicOf('messages')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
     { group: group('analytics'), topics: analyticsTopics, handle: event => recordEvent(ports, event) },
+    { group: group('live'), topics: [topicOf('messages'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
   ]
 }
 

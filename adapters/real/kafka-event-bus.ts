@@ -57,41 +57,63 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
     await this.ensureTopics(options.topics.map(name => ({ name, partitions: this.defaultPartitions })))
-    const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, allowAutoTopicCreation: false })
     let stopped = false
-    // kafkajs restarts a consumer after a retriable crash by itself; say so, and say when it gives up.
-    consumer.on(consumer.events.CRASH, ({ payload }) => console.warn(`[bus] ${options.groupId} consumer crashed (${payload.restart ? 'restarting' : 'not restarting'}): ${payload.error.message}`))
-    await consumer.connect()
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        const delivered = {
-          topic, partition, offset: message.offset, timestamp: Number(message.timestamp),
-          key: message.key?.toString() ?? '', value: message.value?.toString() ?? '',
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? '')])),
-        }
-        // Retrying here holds the partition: later messages wait, as in the embedded log.
-        for (let attempt = 0; ; attempt++) {
-          if (stopped) throw new Stopped('subscription stopped before the message was handled')
-          try {
-            await handler(delivered)
-            break
+    let current: Consumer | null = null
+    const start = async (): Promise<Consumer> => {
+      // A handler may wait up to 30 s for the persister (views wait for the state they show):
+      // the session outlasts that, so a slow event does not cost the member its partitions.
+      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 45_000, rebalanceTimeout: 60_000, heartbeatInterval: 3000, allowAutoTopicCreation: false })
+      // kafkajs restarts a consumer after a retriable crash by itself. After one it will not restart
+      // (the group forgot this member, say, when the machine stalled) a new consumer joins in its
+      // place: a worker must not sit idle while it looks alive.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        console.warn(`[bus] ${options.groupId} consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'rejoining with a new consumer'}): ${payload.error.message}`)
+        if (payload.restart || stopped) return
+        this.consumers.delete(consumer)
+        void consumer.disconnect().catch(() => {}).then(() => sleep(1000)).then(async () => {
+          if (stopped) return
+          current = await start().catch((error) => {
+            console.error(`[bus] ${options.groupId} could not rejoin: ${(error as Error).message}`)
+            return null
+          })
+        })
+      })
+      await consumer.connect()
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          const delivered = {
+            topic, partition, offset: message.offset, timestamp: Number(message.timestamp),
+            key: message.key?.toString() ?? '', value: message.value?.toString() ?? '',
+            headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? '')])),
           }
-          catch (error) {
-            if (stopped) throw error
-            console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${message.offset}: ${(error as Error).message}`)
-            await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
-            await heartbeat()
+          // Retrying here holds the partition: later messages wait, as in the embedded log.
+          for (let attempt = 0; ; attempt++) {
+            if (stopped) throw new Stopped('subscription stopped before the message was handled')
+            try {
+              await handler(delivered)
+              break
+            }
+            catch (error) {
+              if (stopped) throw error
+              console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${message.offset}: ${(error as Error).message}`)
+              await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
+              await heartbeat()
+            }
           }
-        }
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
-      },
-    })
-    this.consumers.add(consumer)
+          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+        },
+      })
+      this.consumers.add(consumer)
+      return consumer
+    }
+    current = await start()
     return {
       stop: async () => {
         stopped = true
+        const consumer = current
+        if (!consumer) return
         this.consumers.delete(consumer)
         await consumer.disconnect()
       },

@@ -4,6 +4,8 @@ import { DuplicateKeyError } from '../../core/ports/document-store'
 
 const DUPLICATE_KEY = 11000
 
+const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY
+
 function rethrow(name: string, key: string, error: unknown): never {
   if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) throw new DuplicateKeyError(name, key)
   throw error
@@ -46,7 +48,10 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   async replaceOne(doc: T) {
-    await this.collection.replaceOne({ _id: doc._id } as never, { ...doc } as never, { upsert: true }).catch(error => rethrow(this.name, doc._id, error))
+    const upsert = () => this.collection.replaceOne({ _id: doc._id } as never, { ...doc } as never, { upsert: true })
+    // Two upserts of a new id at once: one inserts, the other fails on the key. By then the
+    // document exists, so the second attempt replaces it.
+    await upsert().catch(error => (isDuplicateKey(error) ? upsert() : Promise.reject(error))).catch(error => rethrow(this.name, doc._id, error))
   }
 
   async deleteOne(filter: Filter) {

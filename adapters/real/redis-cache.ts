@@ -49,7 +49,7 @@ export class RedisCache implements Cache {
   }
 
   async zRevRangeByScore(key: string, max: number, count: number) {
-    const flat = await this.redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', 0, count)
+    const flat = await this.redis.zrevrangebyscore(key, max === Number.POSITIVE_INFINITY ? '+inf' : max, '-inf', 'WITHSCORES', 'LIMIT', 0, count)
     const result: Array<{ member: string, score: number }> = []
     for (let i = 0; i < flat.length; i += 2) result.push({ member: flat[i]!, score: Number(flat[i + 1]) })
     return result

@@ -22,7 +22,7 @@ export const EPOCH_MS = 7 * 24 * HOUR_MS
  * Which deployment the views belong to: the topic namespace and the database. Apps and test runs
  * that share one Redis (and one BullMQ) keep to their own views and their own batch schedule.
  */
-export function deployment(env: NodeJS.ProcessEnv = process.env) {
+export function deployment(env: Record<string, string | undefined> = process.env) {
   const database = env.MONGODB_URI ? env.MONGODB_URI.replace(/^[a-z+]+:\/\/[^/]*/i, '').split('?')[0]!.replace(/^\//, '') || 'default' : 'embedded'
   return `${namespace()}:${database}`
 }

@@ -18,6 +18,7 @@ const SEED_MARKER = 'seed-v1'
 const GENERATED_USERS = 48
 const COMMUNITIES = 16
 const GROUPS = 10
+const SEED_WRITE_TIMEOUT_MS = 180_000
 
 interface Meta { _id: string, at: string }
 
@@ -42,7 +43,22 @@ export async function seedDemoData(domain: Domain, log: (line: string) => void =
   const faker = new Faker({ locale: [en, base] })
   faker.seed(18)
   const started = Date.now()
+  // At first start the worker's consumer groups may still be joining: the seed waits for them,
+  // where a person's request would rather hear "accepted" after a few seconds.
+  const patience = domain.publisher.timeoutMs
+  domain.publisher.timeoutMs = Math.max(patience, SEED_WRITE_TIMEOUT_MS)
+  try {
+    await seed(domain, faker)
+  }
+  finally {
+    domain.publisher.timeoutMs = patience
+  }
+  await meta.replaceOne({ _id: SEED_MARKER, at: new Date().toISOString() })
+  log(`seeded ${DEMO_ACCOUNTS.length + GENERATED_USERS} users, ${COMMUNITIES} communities and ${GROUPS} groups in ${Date.now() - started} ms`)
+  return true
+}
 
+async function seed(domain: Domain, faker: Faker) {
   // Each phase is planned first (faker's sequence stays the same) and then written concurrently.
   await Promise.all(DEMO_ACCOUNTS.map(account => ({ ...account, bio: faker.person.bio(), password: DEMO_PASSWORD }))
     .map(user => once(() => domain.users.create(user))))
@@ -76,7 +92,4 @@ export async function seedDemoData(domain: Domain, log: (line: string) => void =
     return { owner, name: `${faker.word.adjective()} ${faker.word.noun()}s`.replace(/^./, c => c.toUpperCase()), memberHandles: members.map(m => m.handle) }
   })
   await Promise.all(groups.map(g => domain.groups.create(asActor(g.owner), { name: g.name, memberHandles: g.memberHandles })))
-  await meta.replaceOne({ _id: SEED_MARKER, at: new Date().toISOString() })
-  log(`seeded ${DEMO_ACCOUNTS.length + GENERATED_USERS} users, ${COMMUNITIES} communities and ${GROUPS} groups in ${Date.now() - started} ms`)
-  return true
 }

@@ -9,6 +9,7 @@ import { PostService } from './posts'
 import { SearchService } from './search'
 import { EventPublisher } from '../pipeline/publisher'
 import { AnalyticsService } from '../analytics/service'
+import { ChatService } from './chat'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -26,6 +27,7 @@ export function createDomain(ports: Ports) {
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const analytics = new AnalyticsService(ports, communities, users)
+  const chat = new ChatService(ports, users, communities, publisher)
   return {
     ports,
     publisher,
@@ -36,10 +38,11 @@ export function createDomain(ports: Ports) {
     search,
     notifications,
     analytics,
+    chat,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), analytics.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), analytics.setup()])
     },
   }
 }

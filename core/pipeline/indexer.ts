@@ -3,6 +3,8 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import { COMMUNITIES_INDEX } from '../domain/communities'
 import type { PostDoc } from '../domain/posts-model'
 import { USERS_INDEX } from '../domain/users'
+import { MESSAGES_INDEX } from '../domain/chat'
+import type { MessageDoc } from '../domain/chat-model'
 import { persisted } from './wait'
 
 export const POSTS_INDEX = 'posts'
@@ -21,6 +23,14 @@ export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: 
   if (aggregate === 'user') await indexUser(ports, id)
   else if (aggregate === 'community') await indexCommunity(ports, id)
   else if (aggregate === 'post') await indexPost(ports, id)
+  else if (aggregate === 'message') await indexMessage(ports, id)
+}
+
+export async function indexMessage({ store, search }: Pick<Ports, 'store' | 'search'>, id: string) {
+  const message = await store.collection<MessageDoc>('messages').findOne({ _id: id })
+  if (!message) return
+  if (message.deleted) await search.remove(MESSAGES_INDEX, id)
+  else await search.put(MESSAGES_INDEX, id, { body: message.body, roomId: message.roomId, authorId: message.authorId, createdAt: message.createdAt })
 }
 
 export async function indexUser({ store, search }: Pick<Ports, 'store' | 'search'>, id: string) {

@@ -4,10 +4,11 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import { eventLog, recordOf } from './event-log'
 import { communityProjections } from './projections/communities'
 import { peopleProjections } from './projections/people'
+import { messageProjections } from './projections/messages'
 import { postProjections } from './projections/posts'
 import { type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections }
 
 /**
  * The persister: every event becomes an immutable record in the event log, and its effect on the

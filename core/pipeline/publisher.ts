@@ -11,13 +11,16 @@ const OUTCOME_TIMEOUT_MS = Number(process.env.C18N_WRITE_TIMEOUT_MS ?? 10_000)
  * author reads their own write at once (read-your-writes) although persistence is asynchronous.
  */
 export class EventPublisher {
+  /** How long a write waits for its outcome before answering "accepted, will appear shortly". */
+  timeoutMs = OUTCOME_TIMEOUT_MS
+
   constructor(private readonly ports: Pick<Ports, 'bus' | 'store'>) {}
 
   async publish(pending: PendingEvent) {
     await this.ports.bus.publish(topicFor(pending), [{ key: pending.key, value: JSON.stringify(pending.event), headers: { 'ce-type': pending.event.type } }])
   }
 
-  async outcome(eventId: string, timeoutMs = OUTCOME_TIMEOUT_MS): Promise<EventRecord | null> {
+  async outcome(eventId: string, timeoutMs = this.timeoutMs): Promise<EventRecord | null> {
     const deadline = Date.now() + timeoutMs
     for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 50)) {
       const record = await eventLog(this.ports.store).findOne({ _id: eventId })

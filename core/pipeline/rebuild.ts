@@ -5,6 +5,7 @@ import { type EventRecord, eventLog } from './event-log'
 import { POSTS_INDEX, indexEvent } from './indexer'
 import { COMMUNITIES_INDEX } from '../domain/communities'
 import { USERS_INDEX } from '../domain/users'
+import { MESSAGES_INDEX } from '../domain/chat'
 
 const VIEW_KEY_PATTERNS = ['feed:*', 'post:*', 'profile:*']
 const BATCH = 500
@@ -25,7 +26,7 @@ export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'searc
     const keys = await ports.cache.keys(pattern)
     for (let i = 0; i < keys.length; i += BATCH) await ports.cache.del(...keys.slice(i, i + BATCH))
   }
-  for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX]) await ports.search.dropIndex(index)
+  for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX, MESSAGES_INDEX]) await ports.search.dropIndex(index)
   await setup()
   let replayed = 0
   let lastTime = ''
@@ -47,7 +48,7 @@ export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'searc
       lastId = record._id
     }
   }
-  for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX]) await ports.search.refresh(index)
+  for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX, MESSAGES_INDEX]) await ports.search.refresh(index)
   report(`rebuilt the cache and search views from ${replayed} events in ${Date.now() - started} ms`)
   return { replayed }
 }

@@ -6,6 +6,7 @@ import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/use
 import { healthSchema } from '../schemas/health'
 import { batchRunRequestSchema, batchRunSchema, batchRunsSchema, cohortQuerySchema, cohortsSchema, liveSchema, scopeQuerySchema, seriesQuerySchema, seriesSchema, topQuerySchema, topSchema } from '../schemas/analytics'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
+import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -77,6 +78,18 @@ export const api = {
   notifications: route({ method: 'get', path: '/api/notifications', summary: 'Your notifications, newest first', tag: 'notifications', auth: true, query: listQuery, response: pageOf(notificationSchema) }),
   unreadCount: route({ method: 'get', path: '/api/notifications/unread', summary: 'How many notifications you have not read', tag: 'notifications', auth: true, response: unreadCountSchema }),
   markRead: route({ method: 'post', path: '/api/notifications/read', summary: 'Mark notifications read', tag: 'notifications', auth: true, body: markReadSchema, response: unreadCountSchema }),
+
+  listRooms: route({ method: 'get', path: '/api/rooms', summary: 'Your chat rooms and conversations, most recently active first, with unread counts', tag: 'chat', auth: true, response: z.object({ items: z.array(roomSchema) }) }),
+  startDirect: route({ method: 'post', path: '/api/rooms/direct', summary: 'Start (or find) a direct conversation with up to seven people', tag: 'chat', auth: true, body: directStartSchema, response: roomSchema, status: 201 }),
+  getRoom: route({ method: 'get', path: '/api/rooms/{roomId}', summary: 'A chat room you may read', tag: 'chat', auth: true, params: roomParamsSchema, response: roomSchema }),
+  roomMessages: route({ method: 'get', path: '/api/rooms/{roomId}/messages', summary: 'A room\'s messages, newest first', tag: 'chat', auth: true, params: roomParamsSchema, query: listQuery, response: pageOf(messageSchema) }),
+  sendMessage: route({ method: 'post', path: '/api/rooms/{roomId}/messages', summary: 'Send a message (or a reply in a thread)', tag: 'chat', auth: true, params: roomParamsSchema, body: messageSendSchema, response: messageSchema, status: 201 }),
+  markRoomRead: route({ method: 'post', path: '/api/rooms/{roomId}/read', summary: 'Mark a room read up to now', tag: 'chat', auth: true, params: roomParamsSchema, response: roomSchema }),
+  searchMessages: route({ method: 'get', path: '/api/messages/search', summary: 'Full-text search of the messages in your rooms', tag: 'chat', auth: true, query: messageSearchQuerySchema, response: z.object({ items: z.array(messageSearchHitSchema) }) }),
+  editMessage: route({ method: 'patch', path: '/api/messages/{id}', summary: 'Edit your message (a new version)', tag: 'chat', auth: true, params: messageParamsSchema, body: messageEditSchema, response: messageSchema }),
+  deleteMessage: route({ method: 'delete', path: '/api/messages/{id}', summary: 'Delete a message (its author, or a moderator)', tag: 'chat', auth: true, params: messageParamsSchema, response: null, status: 204 }),
+  reactMessage: route({ method: 'post', path: '/api/messages/{id}/reactions', summary: 'React to a message', tag: 'chat', auth: true, params: messageParamsSchema, body: messageReactSchema, response: messageSchema, status: 201 }),
+  unreactMessage: route({ method: 'delete', path: '/api/messages/{id}/reactions/{kind}', summary: 'Take your reaction to a message back', tag: 'chat', auth: true, params: messageReactionParamsSchema, response: messageSchema }),
 
   analyticsSeries: route({ method: 'get', path: '/api/analytics/series', summary: 'Activity and member growth over time (batch views merged with the speed layer); a community\'s members, or everyone for the site', tag: 'analytics', auth: true, query: seriesQuerySchema, response: seriesSchema, mayForbid: true }),
   analyticsTop: route({ method: 'get', path: '/api/analytics/top', summary: 'Top contributors (owners and admins) or the reaction mix over a time range', tag: 'analytics', auth: true, query: topQuerySchema, response: topSchema, mayForbid: true }),

@@ -32,5 +32,10 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.post.deleted': z.object({ id, deletedBy: id }),
   'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
   'c18n.reaction.removed': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS) }),
+  'c18n.message.sent': z.object({ id, roomId: text(80), authorId: id, parentId: id.nullable(), body: text(4000) }),
+  'c18n.message.edited': z.object({ id, roomId: text(80), body: text(4000) }),
+  'c18n.message.deleted': z.object({ id, roomId: text(80), deletedBy: id }),
+  'c18n.message.reacted': z.object({ id, roomId: text(80), userId: id, kind: z.enum(REACTION_KINDS), on: z.boolean() }),
+  'c18n.conversation.started': z.object({ id, participantIds: z.array(id).min(2).max(8) }),
   'c18n.share.created': z.object({ id, postId: id, communityId: id, userId: id, authorId: id.optional(), url: text(500), target: z.object({ type: z.enum(['link', 'community', 'group']), communityId: id.optional(), postId: id.optional(), groupId: id.optional() }) }),
 }

@@ -35,6 +35,7 @@ beforeAll(async () => {
   alan = await new ApiClient(inject('baseURL')).signIn('alan')
   // A community that exists, so that only the input under test can be wrong.
   PLACEHOLDERS.slug = (await alan.get('/api/communities?limit=1')).json.items[0].slug
+  PLACEHOLDERS.roomId = (await alan.post('/api/rooms/direct', { handles: ['grace'] })).json.id
 })
 
 for (const [name, spec] of Object.entries(api) as Array<[string, RouteSpec]>) {

@@ -26,10 +26,11 @@ const REDIS_DB = Number(process.env.BENCH_REDIS_DB ?? 14)
 const LIMIT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 10 * 60_000)
 // Each consumer group and its topics, as workers/consumers.ts subscribes them.
 const TOPICS = {
-  'c18n.persister': ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares'],
+  'c18n.persister': ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages'],
   'c18n.cacher': ['users', 'posts', 'reactions', 'shares'],
-  'c18n.indexer': ['users', 'communities', 'posts'],
+  'c18n.indexer': ['users', 'communities', 'posts', 'messages'],
   'c18n.notifier': ['posts', 'reactions', 'shares'],
+  'c18n.live': ['messages', 'posts', 'reactions', 'shares'],
 }
 const GROUPS = Object.keys(TOPICS)
 const POSTS_TOPIC = 'c18n.posts'

@@ -157,6 +157,20 @@ describe('analytics, embedded', () => {
     expect(deployment({})).toBe('c18n:embedded')
   })
 
+  it('counts chat messages of a community\'s room in its live view and series', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    const quay = await community(domain, ann.actor, 'quay')
+    await domain.chat.send(ann.actor, `community:${quay.id}`, { body: 'hello room' })
+    await domain.chat.send(ann.actor, `community:${quay.id}`, { body: 'and again' })
+    await eventually(async () => {
+      const live = await domain.analytics.live(ann.actor, { community: 'quay' })
+      expect(live.minutes.reduce((n, m) => n + m.messages, 0)).toBe(2)
+      const series = await domain.analytics.series(ann.actor, { community: 'quay', granularity: 'hour', fromMs: Date.now() - hours(1), toMs: Date.now() + MINUTE })
+      expect(series.points.reduce((n, p) => n + p.messages, 0)).toBe(2)
+    }, 2000, 50)
+  })
+
   it('counts chat messages of community rooms for the community, others only site-wide', () => {
     const at = new Date().toISOString()
     expect(factOf({ type: 'c18n.message.sent', time: at, data: { id: 'm1', roomId: 'community:c1', authorId: 'u1', parentId: null, body: 'hi' } }))

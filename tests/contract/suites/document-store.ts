@@ -76,6 +76,13 @@ export function documentStoreContract(label: string, open: () => Promise<Documen
       expect(await items().count({})).toBe(1)
     })
 
+    it('takes many replacements of one new document at once, keeping one of them', async () => {
+      const writes = Array.from({ length: 8 }, (_, n) => items().replaceOne({ _id: 'race', name: `writer ${n}`, n, tags: [], flag: false }))
+      await Promise.all(writes)
+      expect(await items().count({ _id: 'race' })).toBe(1)
+      expect((await items().findOne({ _id: 'race' }))!.name).toMatch(/^writer \d$/)
+    })
+
     it('enforces unique indexes with a DuplicateKeyError', async () => {
       await items().createIndex({ name: 1 }, { unique: true })
       await items().insertOne({ _id: 'u1', name: 'same', n: 1, tags: [], flag: true })

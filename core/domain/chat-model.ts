@@ -1,0 +1,38 @@
+/** How chat is stored: current messages, their immutable versions, reactions, conversations, reads. */
+export interface MessageDoc {
+  _id: string
+  roomId: string
+  authorId: string
+  parentId: string | null
+  body: string
+  deleted: boolean
+  createdAt: string
+  updatedAt: string
+  version: number
+  replyCount: number
+  reactionCounts: Record<string, number>
+}
+
+export interface MessageVersionDoc {
+  _id: string
+  messageId: string
+  roomId: string
+  at: string
+  body: string
+  deleted: boolean
+  editorId: string
+}
+
+export interface MessageReactionDoc { _id: string, messageId: string, roomId: string, userId: string, kind: string, at: string }
+
+/** A direct conversation: who is in it, fixed when it starts. */
+export interface ConversationDoc { _id: string, participantIds: string[], startedBy: string, createdAt: string }
+
+/** The last message of each room, for listing rooms by activity. */
+export interface RoomActivityDoc { _id: string, lastMessageAt: string, lastMessageId: string }
+
+/** When a person last read a room: their own bookkeeping, written directly like notification reads. */
+export interface RoomReadDoc { _id: string, roomId: string, userId: string, at: string }
+
+export const reactionId = (messageId: string, userId: string, kind: string) => `${messageId}:${userId}:${kind}`
+export const readId = (roomId: string, userId: string) => `${roomId}|${userId}`

@@ -1,0 +1,62 @@
+import type { Ports } from '../ports'
+import type { CloudEvent } from '../../shared/schemas/events'
+import type { LiveKind } from '../../shared/realtime/protocol'
+import type { PostDoc } from '../domain/posts-model'
+import { renderMarkdown } from '../shared/markdown'
+import { LiveLog } from '../realtime/live-log'
+import { persisted } from './wait'
+
+type UserSummary = { id: string, handle: string, displayName: string, avatarUrl: string | null }
+
+async function summaryOf(store: Ports['store'], userId: string): Promise<UserSummary> {
+  const user = await store.collection<{ _id: string, handle: string, displayName: string, avatarUrl: string | null }>('users').findOne({ _id: userId })
+  return user ? { id: user._id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl } : { id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null }
+}
+
+/**
+ * The live consumer: turns bus events into each room's ordered live stream. It works from the
+ * event alone (plus names looked up), so a chat message does not wait for the persister and
+ * reaches the other side as soon as the bus delivers it; post changes wait, since pages answer
+ * them by reading the post.
+ */
+export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
+  const live = new LiveLog(ports.cache)
+  const data = event.data as Record<string, unknown>
+  const push = (room: string, kind: LiveKind, payload: Record<string, unknown>) => live.append(room, event.id, kind, event.time, payload)
+  // A page that hears of a post change reads the post from the API: tell it once the store has it.
+  if (!event.type.startsWith('c18n.message.') && (await persisted(ports.store, event.id)).status !== 'applied') return null
+  switch (event.type) {
+    case 'c18n.message.sent': {
+      const body = String(data.body)
+      const message = {
+        id: data.id, roomId: data.roomId, parentId: data.parentId ?? null, author: await summaryOf(ports.store, String(data.authorId)), body, bodyHtml: renderMarkdown(body),
+        createdAt: event.time, updatedAt: event.time, version: 1, deleted: false, replyCount: 0, reactionCounts: {}, myReactions: [],
+      }
+      return push(String(data.roomId), 'message.sent', { message })
+    }
+    case 'c18n.message.edited':
+      return push(String(data.roomId), 'message.edited', { id: data.id, body: data.body, bodyHtml: renderMarkdown(String(data.body)), updatedAt: event.time })
+    case 'c18n.message.deleted':
+      return push(String(data.roomId), 'message.deleted', { id: data.id })
+    case 'c18n.message.reacted':
+      return push(String(data.roomId), 'message.reacted', { id: data.id, kind: data.kind, userId: data.userId, on: data.on })
+    case 'c18n.post.created':
+      return push(`posts:${String(data.communityId)}`, 'post.created', {
+        id: data.id, parentId: data.parentId, rootId: data.rootId, title: data.title, author: await summaryOf(ports.store, String(data.authorId)), createdAt: event.time,
+      })
+    case 'c18n.post.edited':
+    case 'c18n.post.deleted': {
+      const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: String(data.id) })
+      if (!post) return null
+      const deleted = event.type === 'c18n.post.deleted'
+      return push(`posts:${post.communityId}`, deleted ? 'post.deleted' : 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, ...(deleted ? {} : { title: data.title }) })
+    }
+    case 'c18n.reaction.added':
+    case 'c18n.reaction.removed':
+      return push(`posts:${String(data.communityId)}`, 'post.counts', { id: data.postId, reaction: data.kind, delta: event.type === 'c18n.reaction.added' ? 1 : -1, userId: data.userId })
+    case 'c18n.share.created':
+      return push(`posts:${String(data.communityId)}`, 'post.counts', { id: data.postId, shares: 1, userId: data.userId })
+    default:
+      return null
+  }
+}

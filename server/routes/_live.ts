@@ -1,0 +1,45 @@
+import type { Peer } from 'crossws'
+import { LiveHub } from '../utils/live-hub'
+import { actorOfUpgrade, originAllowed } from '../utils/live-session'
+import { useDomain } from '../utils/domain'
+import { MAX_FRAME_BYTES } from '../../shared/realtime/protocol'
+
+type Connection = ReturnType<LiveHub['open']>
+
+let hub: LiveHub | null = null
+async function useHub() {
+  hub ??= new LiveHub(await useDomain())
+  return hub
+}
+const connections = new WeakMap<Peer, Promise<Connection>>()
+
+/** The one websocket endpoint: chat, live posts and counts, notifications. See shared/realtime/protocol.ts. */
+export default defineWebSocketHandler({
+  async upgrade(request) {
+    if (!originAllowed(request.headers)) throw new Response('This origin may not open a live connection', { status: 403 })
+    const who = await actorOfUpgrade(request.headers, await useDomain())
+    // crossws hands this context to the peer it opens.
+    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '' })
+  },
+  open(peer) {
+    const opening = useHub().then(h => h.open(
+      { send: text => peer.send(text), close: (code, reason) => peer.close(code, reason) },
+      (peer.context.actor as Connection['actor']) ?? null,
+      String(peer.context.name ?? ''),
+    ))
+    connections.set(peer, opening)
+  },
+  async message(peer, message) {
+    const connection = await connections.get(peer)
+    if (!connection) return
+    const raw = message.rawData as ArrayBuffer | Buffer | string
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength
+    if (size > MAX_FRAME_BYTES) return peer.close(1009, `frame too large: at most ${MAX_FRAME_BYTES / 1024} KiB`)
+    await (await useHub()).receive(connection, message.text())
+  },
+  async close(peer) {
+    const connection = await connections.get(peer)
+    connections.delete(peer)
+    if (connection) await (await useHub()).close(connection)
+  },
+})
