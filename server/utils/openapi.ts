@@ -31,7 +31,7 @@ export function buildOpenApiDocument() {
     }
     if (spec.params || spec.query || spec.body) responses['400'] = errorResponse('Invalid input, with the errors of each field')
     if (spec.auth) responses['401'] = errorResponse('Not signed in')
-    if (spec.auth && spec.method !== 'get') responses['403'] = errorResponse('Not allowed')
+    if (spec.auth && (spec.method !== 'get' || spec.mayForbid)) responses['403'] = errorResponse('Not allowed')
     if (spec.params) responses['404'] = errorResponse('Not found')
     if (spec.method !== 'get') responses['409'] = errorResponse('Conflicts with the current state')
     if (spec.body) responses['413'] = errorResponse('Body too large')
