@@ -6,6 +6,7 @@ import { flagEvent } from '../core/pipeline/flagger'
 import { indexEvent } from '../core/pipeline/indexer'
 import { notifyEvent } from '../core/pipeline/notifier'
 import { persist } from '../core/pipeline/persister'
+import { recordEvent } from '../core/analytics/speed'
 import { broadcastEvent } from '../core/pipeline/broadcaster'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
 import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
@@ -15,12 +16,15 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
   const { ports } = domain
   const ALL_TOPICS = AGGREGATES.map(topicOf)
   const group = (job: string) => `${namespace()}.${job}`
+  // The analytics speed layer reads every topic with activity; chat's `messages` once it exists.
+  const analyticsTopics = AGGREGATES.filter(a => ['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages'].includes(a)).map(topicOf)
   return [
     { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
     { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts'), topicOf('messages')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
     { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },
+    { group: group('analytics'), topics: analyticsTopics, handle: event => recordEvent(ports, event) },
     { group: group('live'), topics: [topicOf('messages'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]

@@ -4,6 +4,7 @@ import { portsHealth } from '../adapters/health'
 import { createDomain } from '../core/domain'
 import { rebuildViews } from '../core/pipeline/rebuild'
 import { startConsumers } from './consumers'
+import { startBatchScheduler } from '../core/analytics/scheduler'
 
 /**
  * The worker process: the event consumers, each in its own consumer group, with a health
@@ -20,6 +21,7 @@ async function main() {
     return
   }
   const consumers = await startConsumers(domain, line => console.info(`[worker] ${line}`))
+  const stopBatches = await startBatchScheduler(ports.jobs, options => domain.analytics.runBatch(options), line => console.info(`[worker] ${line}`))
 
   const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? 3001)
   const server = createServer(async (request, response) => {
@@ -34,6 +36,7 @@ async function main() {
   const shutdown = async (signal: string) => {
     console.info(`[worker] ${signal}: stopping`)
     server.close()
+    await stopBatches()
     await consumers.stop()
     await closePorts(ports)
     process.exit(0)

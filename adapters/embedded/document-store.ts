@@ -81,6 +81,14 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return rows.map(row => JSON.parse(row.doc as string) as T)
   }
 
+  async* stream(filter: Filter, options: { sort?: Sort, batchSize?: number } = {}) {
+    const w = where(filter)
+    // SQLite steps through the rows as they are asked for: nothing is held beyond the current one.
+    for (const row of this.db.prepare(`SELECT doc FROM ${this.table} WHERE ${w.sql} ${orderBy(options.sort)}`).iterate(...w.params)) {
+      yield JSON.parse(row.doc as string) as T
+    }
+  }
+
   async count(filter: Filter) {
     const w = where(filter)
     return Number(this.db.prepare(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${w.sql}`).get(...w.params)!.n)

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
 import type { IndexMapping, SearchDocument, SearchIndex, SearchQuery, SearchResult } from '../../core/ports/search-index'
 import { HIGHLIGHT_END, HIGHLIGHT_START, markHighlights, searchWords } from '../../core/shared/highlight'
-import { jsonPath, openDatabase, safeName, toSqlValue } from './sqlite'
+import { inTransaction, jsonPath, openDatabase, safeName, toSqlValue } from './sqlite'
 
 /** Full text search on SQLite's FTS5: one virtual table per index, its text fields as columns. */
 export class EmbeddedSearchIndex implements SearchIndex {
@@ -35,11 +35,22 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async put(index: string, id: string, document: SearchDocument) {
+    this.write(index, id, document)
+  }
+
+  private write(index: string, id: string, document: SearchDocument) {
     const text = this.textFields(index)
     this.db.prepare(`DELETE FROM ${this.table(index)} WHERE id = ?`).run(id)
     const values = text.map(field => String(document[field] ?? ''))
     this.db.prepare(`INSERT INTO ${this.table(index)} VALUES (${['?', ...text.map(() => '?'), '?'].join(', ')})`)
       .run(id, ...values, JSON.stringify(document))
+  }
+
+  async putMany(index: string, documents: Array<{ id: string, document: SearchDocument }>) {
+    this.textFields(index)
+    inTransaction(this.db, () => {
+      for (const { id, document } of documents) this.write(index, id, document)
+    })
   }
 
   async remove(index: string, id: string) {

@@ -45,6 +45,15 @@ export class ElasticSearchIndex implements SearchIndex {
     await this.client.index({ index: this.name(index), id, document })
   }
 
+  async putMany(index: string, documents: Array<{ id: string, document: SearchDocument }>) {
+    if (!documents.length) return
+    const response = await this.client.bulk({ operations: documents.flatMap(({ id, document }) => [{ index: { _index: this.name(index), _id: id } }, document]) })
+    if (response.errors) {
+      const failed = response.items.map(item => item.index?.error).find(Boolean)
+      throw new Error(`bulk indexing into ${index} failed: ${failed?.reason ?? 'unknown error'}`)
+    }
+  }
+
   async remove(index: string, id: string) {
     await this.client.delete({ index: this.name(index), id }).catch((error) => {
       if (!isNotFound(error)) throw error

@@ -31,6 +31,12 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     return (await cursor.toArray()) as T[]
   }
 
+  async* stream(filter: Filter, options: { sort?: Sort, batchSize?: number } = {}) {
+    let cursor = this.collection.find(filter as never, { batchSize: options.batchSize ?? 1000 })
+    if (options.sort) cursor = cursor.sort(options.sort)
+    for await (const doc of cursor) yield doc as T
+  }
+
   async count(filter: Filter) {
     return this.collection.countDocuments(filter as never)
   }

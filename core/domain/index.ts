@@ -11,6 +11,7 @@ import { ModerationService } from './moderation'
 import { SuggestionService } from './suggestions'
 import { EventPublisher } from '../pipeline/publisher'
 import { AuditService } from './audit'
+import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
@@ -29,6 +30,7 @@ export function createDomain(ports: Ports) {
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const moderation = new ModerationService(ports, users, communities, posts, publisher)
+  const analytics = new AnalyticsService(ports, communities, users)
   const chat = new ChatService(ports, users, communities, publisher)
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
@@ -42,13 +44,14 @@ export function createDomain(ports: Ports) {
     search,
     notifications,
     moderation,
+    analytics,
     chat,
     suggestions,
     audit,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup()])
     },
   }
 }

@@ -40,6 +40,11 @@ export interface Collection<T extends Doc> {
   insertOne(doc: T): Promise<void>
   findOne(filter: Filter): Promise<T | null>
   find(filter: Filter, options?: FindOptions): Promise<T[]>
+  /**
+   * Every match in order, fetched a batch at a time: one query however many there are, for reading
+   * a whole collection (a server that cannot use an index for the filter or sort scans once, not per page).
+   */
+  stream(filter: Filter, options?: { sort?: Sort, batchSize?: number }): AsyncIterable<T>
   count(filter: Filter): Promise<number>
   /** Applies the update to the first match; returns the document after it, or null. */
   updateOne(filter: Filter, update: Update): Promise<T | null>

@@ -35,6 +35,8 @@ export interface SearchIndex {
   ensureIndex(index: string, mapping: IndexMapping): Promise<void>
   /** Index or replace the document with this id. */
   put(index: string, id: string, document: SearchDocument): Promise<void>
+  /** Index or replace many documents in one request (Elasticsearch's bulk API); fails if any one fails. */
+  putMany(index: string, documents: Array<{ id: string, document: SearchDocument }>): Promise<void>
   remove(index: string, id: string): Promise<void>
   /** Makes recent writes visible to search (Elasticsearch's refresh). */
   refresh(index: string): Promise<void>

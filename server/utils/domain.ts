@@ -2,6 +2,7 @@ import { closePorts, configFromEnv, createPorts } from '../../adapters/factory'
 import { seedDemoData } from '../../core/demo/seed'
 import { type Domain, createDomain } from '../../core/domain'
 import { startConsumers } from '../../workers/consumers'
+import { startBatchScheduler } from '../../core/analytics/scheduler'
 
 // One set of connections per server process (not per request): sharing it is the point.
 let booting: Promise<Domain> | null = null
@@ -21,7 +22,15 @@ async function boot(): Promise<Domain> {
   const domain = createDomain(ports)
   await domain.setup()
   for (const [name, port] of Object.entries(ports)) console.info(`[c18n] ${name}: ${port.kind}`)
-  if (runsConsumers(ports.bus.kind)) stopConsumers = (await startConsumers(domain, line => console.info(`[c18n] ${line}`))).stop
+  if (runsConsumers(ports.bus.kind)) {
+    const consumers = await startConsumers(domain, line => console.info(`[c18n] ${line}`))
+    // The analytics batch layer's schedule runs where the consumers do.
+    const stopBatches = await startBatchScheduler(ports.jobs, options => domain.analytics.runBatch(options), line => console.info(`[c18n] ${line}`))
+    stopConsumers = async () => {
+      await stopBatches()
+      await consumers.stop()
+    }
+  }
   else console.info('[c18n] event consumers run in the worker process (npm run worker)')
   if (process.env.C18N_SEED !== 'false') await seedDemoData(domain, line => console.info(`[c18n] ${line}`))
   return domain

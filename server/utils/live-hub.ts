@@ -242,6 +242,7 @@ export class LiveHub {
 
   /** Presence: one entry per connection with an expiry, refreshed by the client's pings. */
   private async markOnline(connection: Connection, room: string) {
+    await this.domain.analytics.markOnline(connection.actor!.id)
     await this.domain.ports.cache.zAdd(`presence:${room}`, Date.now() + PRESENCE_TTL_MS, `${connection.actor!.id}|${connection.id}`)
     const online = await this.online(room)
     await this.log.announce(room, { type: 'presence', room, online })
@@ -250,6 +251,8 @@ export class LiveHub {
 
   private async refreshPresence(connection: Connection) {
     if (!connection.actor) return
+    // Site-wide presence for the analytics dashboard's "online now".
+    await this.domain.analytics.markOnline(connection.actor.id)
     for (const room of connection.seq.keys()) {
       if (isChatRoom(room)) await this.domain.ports.cache.zAdd(`presence:${room}`, Date.now() + PRESENCE_TTL_MS, `${connection.actor.id}|${connection.id}`)
     }

@@ -5,6 +5,7 @@ import { pageOf, pageQuerySchema } from '../schemas/common'
 import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, groupParamsSchema, groupRenameSchema, groupSchema } from '../schemas/group'
 import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/user'
 import { healthSchema } from '../schemas/health'
+import { batchRunRequestSchema, batchRunSchema, batchRunsSchema, cohortQuerySchema, cohortsSchema, liveSchema, scopeQuerySchema, seriesQuerySchema, seriesSchema, topQuerySchema, topSchema } from '../schemas/analytics'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
 import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
@@ -27,6 +28,8 @@ export interface RouteSpec {
   response: z.ZodType | null
   /** Success status when not 200. */
   status?: number
+  /** A read that answers 403 to some signed-in users (writes always may). */
+  mayForbid?: boolean
 }
 
 const route = <T extends RouteSpec>(spec: T) => spec
@@ -103,6 +106,13 @@ export const api = {
   unreactMessage: route({ method: 'delete', path: '/api/messages/{id}/reactions/{kind}', summary: 'Take your reaction to a message back', tag: 'chat', auth: true, params: messageReactionParamsSchema, response: messageSchema }),
   suggestions: route({ method: 'get', path: '/api/suggestions', summary: 'Communities to join and people you may know, each with the reason', tag: 'suggestions', auth: true, query: suggestionsQuerySchema, response: suggestionsSchema }),
   dismissSuggestion: route({ method: 'post', path: '/api/suggestions/dismiss', summary: 'Stop suggesting a community or a person', tag: 'suggestions', auth: true, body: dismissSuggestionSchema, response: null, status: 204 }),
+
+  analyticsSeries: route({ method: 'get', path: '/api/analytics/series', summary: 'Activity and member growth over time (batch views merged with the speed layer); a community\'s members, or everyone for the site', tag: 'analytics', auth: true, query: seriesQuerySchema, response: seriesSchema, mayForbid: true }),
+  analyticsTop: route({ method: 'get', path: '/api/analytics/top', summary: 'Top contributors (owners and admins) or the reaction mix over a time range', tag: 'analytics', auth: true, query: topQuerySchema, response: topSchema, mayForbid: true }),
+  analyticsCohorts: route({ method: 'get', path: '/api/analytics/cohorts', summary: 'Retention: weekly cohorts of new members still active after 7 and 30 days (owners and admins)', tag: 'analytics', auth: true, query: cohortQuerySchema, response: cohortsSchema, mayForbid: true }),
+  analyticsLive: route({ method: 'get', path: '/api/analytics/live', summary: 'The last hour minute by minute, who is online and what is trending now', tag: 'analytics', auth: true, query: scopeQuerySchema, response: liveSchema, mayForbid: true }),
+  analyticsRuns: route({ method: 'get', path: '/api/analytics/runs', summary: 'The batch layer\'s runs with their cut-off and duration (site admins)', tag: 'analytics', auth: true, response: batchRunsSchema, mayForbid: true }),
+  analyticsRunBatch: route({ method: 'post', path: '/api/analytics/runs', summary: 'Recompute the batch views now, up to a cut-off (site admins)', tag: 'analytics', auth: true, body: batchRunRequestSchema, response: batchRunSchema, status: 201 }),
 } satisfies Record<string, RouteSpec>
 
 export type Api = typeof api

@@ -135,6 +135,16 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   removePost: w => [w.privatePost, w.publicPost].map(id => ({ method: 'POST', path: `/api/posts/${id}/remove`, body: { reason: 'pwned you' }, why: 'remove a post without being a moderator' })),
   reportPost: w => [{ method: 'POST', path: `/api/posts/${w.privatePost}/reports`, body: { reason: 'probing' }, why: 'report a private post one cannot read' }],
 
+  analyticsSeries: w => [{ method: 'GET', path: `/api/analytics/series?community=${w.privateSlug}`, why: 'a private community\'s activity' }],
+  analyticsTop: w => [{ method: 'GET', path: `/api/analytics/top?community=${w.privateSlug}`, why: 'a private community\'s top contributors' }],
+  analyticsCohorts: w => [
+    { method: 'GET', path: `/api/analytics/cohorts?community=${w.privateSlug}`, why: 'a private community\'s retention' },
+    { method: 'GET', path: `/api/analytics/cohorts?community=${w.publicSlug}`, why: 'a member reads retention (owners and admins)' },
+  ],
+  analyticsLive: w => [{ method: 'GET', path: `/api/analytics/live?community=${w.privateSlug}`, why: 'a private community\'s live activity' }],
+  analyticsRuns: () => [{ method: 'GET', path: '/api/analytics/runs', why: 'batch runs (site admins)' }],
+  analyticsRunBatch: () => [{ method: 'POST', path: '/api/analytics/runs', body: {}, why: 'start a batch run (site admins)' }],
+
   suggestions: { scopedToCaller: 'the caller\'s own suggestions (private communities checked below)' },
   dismissSuggestion: { scopedToCaller: 'the caller\'s own dismissals' },
 

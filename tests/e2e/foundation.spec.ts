@@ -98,7 +98,7 @@ test('edit my profile and see it on my public page', async ({ page }) => {
 test('pages fit a 375 px screen and every button has a name', async ({ page }) => {
   await signIn(page, 'grace')
   const room = ((await (await page.request.get('/api/rooms')).json()) as { items: Array<{ id: string }> }).items[0]!.id
-  for (const path of ['/', '/communities', '/groups', '/users', '/u/grace', '/u/alan', '/settings/profile', '/communities/new', '/search', '/notifications', '/chat', `/chat/${room}`]) {
+  for (const path of ['/', '/communities', '/groups', '/users', '/u/grace', '/u/alan', '/settings/profile', '/communities/new', '/search', '/notifications', '/chat', `/chat/${room}`, '/analytics']) {
     await visit(page, path)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0)

@@ -48,6 +48,9 @@ export function documentStoreContract(label: string, open: () => Promise<Documen
       await seed()
       expect((await items().find({}, { sort: { n: -1 }, limit: 2 })).map(i => i._id)).toEqual(['c', 'b'])
       expect((await items().find({}, { sort: { n: 1 }, skip: 1, limit: 5 })).map(i => i._id)).toEqual(['b', 'c'])
+      const streamed: string[] = []
+      for await (const item of items().stream({ n: { $gte: 2 } }, { sort: { n: -1 }, batchSize: 1 })) streamed.push(item._id)
+      expect(streamed).toEqual(['c', 'b'])
     })
 
     it('applies $set, $inc, $addToSet and $pull and returns the document after the update', async () => {

@@ -75,6 +75,20 @@ export function searchIndexContract(label: string, open: () => Promise<SearchInd
       expect((await search.search(index, { text: 'tandem' })).total).toBe(0)
     })
 
+    it('indexes many documents at once, replacing those with the same id', async () => {
+      const many = unique('contract-bulk').toLowerCase()
+      await search.ensureIndex(many, { scope: 'keyword', start: 'date' })
+      await search.putMany(many, Array.from({ length: 30 }, (_, i) => ({ id: `d${i}`, document: { scope: i % 2 ? 'odd' : 'even', start: new Date(Date.UTC(2026, 0, 1, i)).toISOString(), n: i } })))
+      await search.putMany(many, [{ id: 'd0', document: { scope: 'even', start: '2026-01-01T00:00:00.000Z', n: 100 } }])
+      await search.putMany(many, [])
+      await search.refresh(many)
+      const even = await search.search<{ n: number }>(many, { filters: { scope: 'even' }, sort: { field: 'start', order: 'asc' }, size: 100 })
+      expect(even.total).toBe(15)
+      expect(even.hits[0]!.source.n).toBe(100)
+      expect((await search.search(many, { ranges: { start: { gte: '2026-01-01T10:00:00.000Z', lte: '2026-01-01T12:00:00.000Z' } } })).total).toBe(3)
+      await search.dropIndex(many)
+    })
+
     it('answers ping', async () => {
       expect(await search.ping()).toBe(true)
     })
