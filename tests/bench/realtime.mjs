@@ -156,7 +156,7 @@ async function benchC18n() {
     // One user group per room, everybody in each: group rooms let every client write.
     const rooms = []
     for (let r = 0; r < ROOMS; r++) {
-      const res = await fetch(`${base}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json', 'cookie': cookies[0] }, body: JSON.stringify({ name: `Bench room ${r}`, memberHandles: handles.slice(1) }) })
+      const res = await fetch(`${base}/api/groups`, { method: 'POST', headers: { 'content-type': 'application/json', 'origin': base, 'cookie': cookies[0] }, body: JSON.stringify({ name: `Bench room ${r}`, memberHandles: handles.slice(1) }) })
       if (res.status !== 201) throw new Error(`creating a room: ${res.status} ${await res.text()}`)
       rooms.push(`group:${(await res.json()).id}`)
     }

@@ -31,7 +31,8 @@ test('a community owner sees live and historical charts of their community, with
   await expect(page.getByRole('columnheader', { name: 'Active people' }).first()).toBeVisible()
 
   // Live: another post lands in the speed layer and the open dashboard moves without a reload.
-  const posted = await page.request.post(`/api/communities/${slug}/posts`, { data: { title: 'Low water at six', body: 'Neap tide next.', tags: [] } })
+  // A write from the test names the page's origin, as the app's own requests do (the CSRF check).
+  const posted = await page.request.post(`/api/communities/${slug}/posts`, { data: { title: 'Low water at six', body: 'Neap tide next.', tags: [] }, headers: { origin: new URL(page.url()).origin } })
   expect(posted.status()).toBe(201)
   await expect(page.getByText('2 actions in the last hour')).toBeVisible({ timeout: 15_000 })
 
