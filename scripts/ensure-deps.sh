@@ -19,3 +19,14 @@ if [[ ! -x "$CHROMIUM" ]]; then
     exit 1
   fi
 fi
+
+# The API fuzzer (schemathesis) installs into a virtual environment of its own.
+if ! python3 -c 'import venv, ensurepip' 2> /dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
+    echo "installing Python's venv module for the API fuzzer…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv > /dev/null
+  else
+    echo "The API fuzzer needs Python 3 with venv: install it with 'sudo apt-get install -y python3 python3-venv'." >&2
+    exit 1
+  fi
+fi

@@ -34,6 +34,8 @@ if [[ ! " ${failures[*]} " =~ " build " ]]; then
   step "API tests (a server on a fresh data folder)"
   vitest run --project api --reporter=default --reporter=json --outputFile.json="$REPORTS/api.json" || failures+=("api")
 
+  run_check fuzz bash scripts/fuzz-api.sh
+
   step "end-to-end tests (Playwright in Chromium, phone-sized)"
   PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" playwright test --reporter=list,json || failures+=("e2e")
 fi
@@ -55,10 +57,10 @@ if bash infra/stack.sh up; then
       # the demo data alone, and no event left on the broker by an earlier run reaches this one.
       export MONGODB_URI="${MONGODB_URI%/*}/c18n-e2e-$run_id" ELASTICSEARCH_INDEX_PREFIX="c18n-e2e-$run_id-" C18N_TOPIC_NAMESPACE="c18n-e2e-$run_id" E2E_PORT=3218 E2E_DATA_DIR="$(mktemp -d)"
       # The real topology: the app publishes, a separate worker process consumes.
-      WORKER_HEALTH_PORT=3219 node .output/worker/index.mjs > "$REPORTS/worker.log" 2>&1 &
+      WORKER_HEALTH_PORT=3229 node .output/worker/index.mjs > "$REPORTS/worker.log" 2>&1 &
       worker=$!
       trap 'kill $worker 2> /dev/null || true' EXIT
-      for _ in $(seq 1 60); do curl -fs http://127.0.0.1:3219/health > /dev/null && break; sleep 1; done
+      for _ in $(seq 1 60); do curl -fs http://127.0.0.1:3229/health > /dev/null && break; sleep 1; done
       C18N_RUN_CONSUMERS=false PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e-real.json" playwright test --reporter=list,json || { tail -20 "$REPORTS/worker.log"; exit 1; }
     fi
   ) || failures+=("real-stack")

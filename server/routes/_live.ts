@@ -1,5 +1,6 @@
 import type { Peer } from 'crossws'
 import { LiveHub } from '../utils/live-hub'
+import { allowFrame } from '../utils/security'
 import { actorOfUpgrade, originAllowed } from '../utils/live-session'
 import { useDomain } from '../utils/domain'
 import { MAX_FRAME_BYTES } from '../../shared/realtime/protocol'
@@ -8,7 +9,7 @@ type Connection = ReturnType<LiveHub['open']>
 
 let hub: LiveHub | null = null
 async function useHub() {
-  hub ??= new LiveHub(await useDomain())
+  hub ??= new LiveHub(await useDomain(), allowFrame)
   return hub
 }
 const connections = new WeakMap<Peer, Promise<Connection>>()
@@ -26,6 +27,7 @@ export default defineWebSocketHandler({
       { send: text => peer.send(text), close: (code, reason) => peer.close(code, reason) },
       (peer.context.actor as Connection['actor']) ?? null,
       String(peer.context.name ?? ''),
+      peer.remoteAddress ?? '',
     ))
     connections.set(peer, opening)
   },

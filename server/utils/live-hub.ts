@@ -17,9 +17,13 @@ const FLOOD_LIMIT = 100
 const TYPING_EVERY_MS = 1500
 const PRESENCE_TTL_MS = 60_000
 
+/** The shared limit on frames per user and per address (Redis-backed on the real stack). */
+export type FrameLimiter = (userId: string | null, ip: string) => Promise<{ allowed: boolean, retryAfterSeconds?: number }>
+
 interface Connection {
   id: string
   actor: Actor | null
+  ip: string
   name: string
   socket: Socket
   /** The last sequence number delivered, per room; frames at or below it are not sent again. */
@@ -53,14 +57,14 @@ export class LiveHub {
   private readonly rooms = new Map<string, { members: Set<Connection>, listening: Promise<() => Promise<void>> }>()
   private readonly log: LiveLog
 
-  constructor(private readonly domain: Domain) {
+  constructor(private readonly domain: Domain, private readonly frameLimiter: FrameLimiter = async () => ({ allowed: true })) {
     this.log = new LiveLog(domain.ports.cache)
   }
 
   get size() { return this.connections.size }
 
-  open(socket: Socket, actor: Actor | null, name: string): Connection {
-    const connection: Connection = { id: randomUUID(), actor, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
+  open(socket: Socket, actor: Actor | null, name: string, ip = ''): Connection {
+    const connection: Connection = { id: randomUUID(), actor, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
     this.connections.set(connection.id, connection)
     this.send(connection, { type: 'hello', userId: actor?.id ?? null, connectionId: connection.id })
     return connection
@@ -96,6 +100,9 @@ export class LiveHub {
   /** One frame from a client: parsed, checked against the shared schema, then acted on. */
   async receive(connection: Connection, text: string) {
     if (!this.admit(connection)) return
+    // Then the limit shared by all of a person's (and an address's) connections, on every instance.
+    const shared = await this.frameLimiter(connection.actor?.id ?? null, connection.ip).catch(() => ({ allowed: true, retryAfterSeconds: 0 }))
+    if (!shared.allowed) return this.send(connection, { type: 'error', code: 'rate_limited', message: `Too many frames from you: try again in ${shared.retryAfterSeconds ?? 1} s` })
     let json: unknown
     try {
       json = JSON.parse(text)

@@ -147,7 +147,7 @@ async function benchC18n() {
   const tmp = mkdtempSync(join(os.tmpdir(), 'c18n-bench-rt-'))
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const app = start(join(ROOT, '.output/server/index.mjs'), { PORT: String(port), HOST: '127.0.0.1', AUTH_ORIGIN: `${base}/api/auth`, AUTH_SECRET: 'bench', C18N_DATA_DIR: tmp })
+  const app = start(join(ROOT, '.output/server/index.mjs'), { PORT: String(port), HOST: '127.0.0.1', AUTH_ORIGIN: `${base}/api/auth`, AUTH_SECRET: 'bench', C18N_DATA_DIR: tmp, C18N_RATE_LIMIT: 'off' })
   try {
     await waitFor('the app and its demo data', async () => (await fetch(`${base}/api/users/alan`)).ok)
     const handles = (await (await fetch(`${base}/api/users?limit=100`)).json()).items.map(u => u.handle).slice(0, USERS)
