@@ -20,7 +20,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
   const analyticsTopics = AGGREGATES.filter(a => ['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages'].includes(a)).map(topicOf)
   return [
     { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
-    { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => cacheEvent(ports, event) },
+    { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares'), topicOf('messages')], handle: event => cacheEvent(ports, event) },
     { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts'), topicOf('messages')], handle: event => indexEvent(ports, event) },
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
     { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },

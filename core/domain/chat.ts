@@ -11,7 +11,8 @@ import { reactionId, readId } from './chat-model'
 import type { CommunityService } from './communities'
 import { DomainError, conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
-import { type Page, paginate } from './pagination'
+import { type Page, cursorAfter, paginate } from './pagination'
+import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
 
 export const MESSAGES_INDEX = 'messages'
@@ -42,7 +43,7 @@ const conversationIdOf = (participantIds: string[]) => createHash('sha256').upda
 /** Chat rooms and their messages, written as events on `c18n.messages` keyed by room. */
 export class ChatService {
   constructor(
-    private readonly ports: Pick<Ports, 'store' | 'search'>,
+    private readonly ports: Pick<Ports, 'store' | 'search' | 'cache'>,
     private readonly users: UserService,
     private readonly communities: CommunityService,
     private readonly publisher: EventPublisher,
@@ -169,6 +170,9 @@ export class ChatService {
   async history(actor: Actor | null, roomId: string, query: { cursor?: string, limit: number }): Promise<Page<Message>> {
     const me = requireActor(actor)
     await this.access(me, roomId)
+    // The first page, the one every visit reads, comes from the cache when the room is there.
+    const cached = query.cursor ? null : await new RoomCache(this.ports.cache).newest(roomId, query.limit)
+    if (cached) return { items: await this.views(me, cached.items), nextCursor: cached.more && cached.items.length ? cursorAfter(cached.items.at(-1)!._id) : null }
     const page = await paginate(this.messages, { roomId }, { key: '_id', order: 'desc', limit: query.limit, cursor: query.cursor })
     return { items: await this.views(me, page.items), nextCursor: page.nextCursor }
   }
@@ -180,7 +184,16 @@ export class ChatService {
     return { doc, room }
   }
 
+  /**
+   * Read-your-writes for the room's cached history: the writer's request copies the change into
+   * the cache at once; the cacher writes the same state again later, in either order.
+   */
+  private async writeThrough(id: string) {
+    await refreshMessage(this.ports, id).catch(error => console.warn(`[chat] cache write-through for ${id} failed: ${(error as Error).message}`))
+  }
+
   private async current(me: Actor, id: string): Promise<Message> {
+    await this.writeThrough(id)
     const doc = await this.messages.findOne({ _id: id })
     if (!doc) throw notFound('Message')
     return (await this.views(me, [doc]))[0]!
@@ -216,6 +229,7 @@ export class ChatService {
     if (doc.authorId !== me.id && !room.canModerate) throw forbidden('Only the author or a moderator can delete this message')
     if (doc.deleted) return
     await this.publisher.commit(newEvent('messages', 'message.deleted', id, doc.roomId, { id, roomId: doc.roomId, deletedBy: me.id }, me.id))
+    await this.writeThrough(id)
   }
 
   async react(actor: Actor | null, id: string, kind: ReactionKind, on: boolean): Promise<Message> {

@@ -3,6 +3,11 @@ import { DomainError } from './errors'
 
 export interface Page<T> { items: T[], nextCursor: string | null }
 
+/** The cursor that continues a keyset page after this key. */
+export function cursorAfter(value: string): string {
+  return encode(value)
+}
+
 function encode(value: string): string {
   return Buffer.from(JSON.stringify({ v: value })).toString('base64url')
 }

@@ -3,6 +3,7 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import { FEED_LENGTH, FeedCache, profileKey } from '../domain/feed-cache'
 import type { PostDoc } from '../domain/posts-model'
 import { persisted } from './wait'
+import { refreshMessage } from '../domain/room-cache'
 
 /**
  * The cacher: after the persister has applied an event, copies the current state of what it
@@ -18,6 +19,7 @@ export async function cacheEvent(ports: Pick<Ports, 'store' | 'cache'>, event: C
     if (user) await ports.cache.set(profileKey(user._id), JSON.stringify(user), 24 * 60 * 60)
     return
   }
+  if (aggregate === 'message') return refreshMessage(ports, String(event.data.id))
   const postIds = aggregate === 'post' || aggregate === 'flag' ? [String(event.data.id)] : aggregate === 'reaction' || aggregate === 'share' ? [String(event.data.postId)] : []
   for (const id of postIds) await refreshPost(ports, feeds, id)
 }

@@ -77,4 +77,22 @@ describe('chat', () => {
     }, 5000, 50)
     expect((await domain.chat.search(eve.actor, { q: 'lighthouse', limit: 5 })).items).toHaveLength(0)
   })
+
+  it('serves a room\'s first page from the cache, as the store would, and the author reads their writes', async () => {
+    const { domain, make } = await freshDomain()
+    const [ann] = [await make('ann'), await make('ben')]
+    const direct = await domain.chat.startDirect(ann.actor, ['ben'])
+    const sent = []
+    for (const body of ['one', 'two', 'three', 'four', 'five']) sent.push(await domain.chat.send(ann.actor, direct.id, { body }))
+    await domain.chat.edit(ann.actor, sent[4]!.id, 'five, edited')
+    await domain.chat.remove(ann.actor, sent[3]!.id)
+    expect(await domain.ports.cache.zCard(`room:${direct.id}:recent`)).toBe(5)
+    expect(await domain.ports.cache.get(`room:${direct.id}:ready`)).toBe('1')
+    const fromCache = await domain.chat.history(ann.actor, direct.id, { limit: 3 })
+    expect(fromCache.items.map(m => m.body)).toEqual(['five, edited', '', 'three'])
+    await domain.ports.cache.del(`room:${direct.id}:ready`)
+    expect(await domain.chat.history(ann.actor, direct.id, { limit: 3 })).toEqual(fromCache)
+    const rest = await domain.chat.history(ann.actor, direct.id, { limit: 3, cursor: fromCache.nextCursor! })
+    expect(rest.items.map(m => m.body)).toEqual(['two', 'one'])
+  })
 })
