@@ -25,7 +25,10 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
     { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },
     { group: group('analytics'), topics: analyticsTopics, handle: event => recordEvent(ports, event) },
-    { group: group('live'), topics: [topicOf('messages'), topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
+    // Chat has a live group of its own: a message never waits behind a post change that waits
+    // for the persister.
+    { group: group('live'), topics: [topicOf('messages')], handle: async (event) => { await broadcastEvent(ports, event) } },
+    { group: group('live-posts'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

@@ -33,7 +33,8 @@ const JOBS = {
   cacher: ['users', 'posts', 'reactions', 'shares'],
   indexer: ['users', 'communities', 'posts', 'messages'],
   notifier: ['posts', 'reactions', 'shares'],
-  live: ['messages', 'posts', 'reactions', 'shares'],
+  live: ['messages'],
+  'live-posts': ['posts', 'reactions', 'shares'],
   // Not the suggester: it joins at the end of the topics and commits nothing for quiet partitions,
   // so its lag cannot be read from offsets; it does not make posts visible anyway.
 }
