@@ -29,11 +29,11 @@ const LIMIT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 10 * 60_000)
 // earlier runs or other apps reaches this one, and nothing of this run reaches them.
 const NS = `c18n-bench${Date.now().toString(36)}`
 const JOBS = {
-  persister: ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'],
-  cacher: ['users', 'posts', 'reactions', 'shares'],
-  indexer: ['users', 'communities', 'posts', 'messages'],
-  notifier: ['posts', 'reactions', 'shares'],
-  live: ['messages'],
+  'persister': ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'],
+  'cacher': ['users', 'posts', 'reactions', 'shares'],
+  'indexer': ['users', 'communities', 'posts', 'messages'],
+  'notifier': ['posts', 'reactions', 'shares'],
+  'live': ['messages'],
   'live-posts': ['posts', 'reactions', 'shares'],
   // Not the suggester: it joins at the end of the topics and commits nothing for quiet partitions,
   // so its lag cannot be read from offsets; it does not make posts visible anyway.
