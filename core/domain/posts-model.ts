@@ -1,8 +1,7 @@
 import type { ModerationState } from '../../shared/schemas/post'
 
-/** How posts, replies and their versions are stored. */
-export interface PostDoc {
-  _id: string
+/** What a post and each of its versions both hold. */
+interface PostContent {
   communityId: string
   authorId: string
   parentId: string | null
@@ -12,6 +11,11 @@ export interface PostDoc {
   body: string
   tags: string[]
   deleted: boolean
+}
+
+/** How posts, replies and their versions are stored. */
+export interface PostDoc extends PostContent {
+  _id: string
   createdAt: string
   updatedAt: string
   version: number
@@ -28,19 +32,10 @@ export interface PostDoc {
 export const isHeld = (state: ModerationState | undefined) => state === 'pending' || state === 'rejected' || state === 'hidden'
 
 /** One immutable version: the post as created, or as an edit or delete left it. */
-export interface PostVersionDoc {
+export interface PostVersionDoc extends PostContent {
   _id: string
   postId: string
   at: string
-  communityId: string
-  authorId: string
-  parentId: string | null
-  rootId: string
-  kind: 'post' | 'reply'
-  title: string
-  body: string
-  tags: string[]
-  deleted: boolean
   editorId: string
   moderation?: ModerationState
   reason?: string
