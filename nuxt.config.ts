@@ -1,4 +1,4 @@
-// The app lives at the top level (pages/, components/, server/), not in app/.
+// The Vue app lives in app/ as Nuxt 4 lays it out; server/, shared/, core/ and adapters/ sit beside it.
 export default defineNuxtConfig({
   modules: ['@sidebase/nuxt-auth', '@nuxt/eslint'],
   // Components are grouped in folders by domain but named by their file alone (PostCard, FieldError).
@@ -20,8 +20,6 @@ export default defineNuxtConfig({
     authSecret: '',
     localAccounts: true,
   },
-  dir: { app: '.' },
-  srcDir: '.',
   compatibilityDate: '2026-07-15',
   nitro: {
     experimental: { websocket: true, openAPI: false },

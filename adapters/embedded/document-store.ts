@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
-import { applyUpdate } from '../../core/shared/apply-update'
+import { applyUpdate } from './apply-update'
 import type { Collection, Doc, DocumentStore, FieldCondition, Filter, FindOptions, Sort, Update } from '../../core/ports/document-store'
 import { DuplicateKeyError } from '../../core/ports/document-store'
 import { inTransaction, jsonPath, openDatabase, safeName, toSqlValue } from './sqlite'

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
 import type { DeliveredMessage, EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
-import { partitionFor, sleep } from '../../core/shared/partition'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { partitionFor } from './partition'
 import { inTransaction, openDatabase } from './sqlite'
 
 const POLL_MS = 250

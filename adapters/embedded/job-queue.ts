@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { DatabaseSync } from 'node:sqlite'
 import type { JobHandler, JobOptions, JobQueue } from '../../core/ports/job-queue'
-import { sleep } from '../../core/shared/partition'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { openDatabase } from './sqlite'
 
 const POLL_MS = 200

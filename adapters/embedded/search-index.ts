@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite'
 import type { IndexMapping, SearchDocument, SearchIndex, SearchQuery, SearchResult } from '../../core/ports/search-index'
-import { HIGHLIGHT_END, HIGHLIGHT_START, markHighlights, searchWords } from '../../core/shared/highlight'
+import { HIGHLIGHT_END, HIGHLIGHT_START, markHighlights, searchWords } from '../highlight'
 import { inTransaction, jsonPath, openDatabase, safeName, toSqlValue } from './sqlite'
 
 /** Full text search on SQLite's FTS5: one virtual table per index, its text fields as columns. */

@@ -1,6 +1,6 @@
 import { Client, errors } from '@elastic/elasticsearch'
 import type { FieldType, IndexMapping, SearchDocument, SearchIndex, SearchQuery, SearchResult } from '../../core/ports/search-index'
-import { HIGHLIGHT_END, HIGHLIGHT_START, markHighlights, searchWords } from '../../core/shared/highlight'
+import { HIGHLIGHT_END, HIGHLIGHT_START, markHighlights, searchWords } from '../highlight'
 
 const FIELD: Record<FieldType, Record<string, unknown>> = {
   text: { type: 'text', analyzer: 'english' },

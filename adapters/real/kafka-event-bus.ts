@@ -1,6 +1,6 @@
 import { Kafka, type Consumer, type Producer, Partitioners, logLevel } from 'kafkajs'
 import type { EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
-import { sleep } from '../../core/shared/partition'
+import { setTimeout as sleep } from 'node:timers/promises'
 
 const MAX_BACKOFF_MS = 5000
 

@@ -2,7 +2,7 @@ import type { Ports } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import type { LiveKind } from '../../shared/realtime/protocol'
 import type { PostDoc } from '../domain/posts-model'
-import { renderMarkdown } from '../shared/markdown'
+import { renderMarkdown } from '../content/markdown'
 import { LiveLog } from '../realtime/live-log'
 import { persisted } from './wait'
 

@@ -1,5 +1,5 @@
 import type { Ports } from '../ports'
-import { sleep } from '../shared/partition'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DomainError } from '../domain/errors'
 import { type EventRecord, eventLog } from './event-log'
 import { type PendingEvent, topicFor } from './events'

@@ -1,5 +1,5 @@
 import type { DocumentStore } from '../ports'
-import { sleep } from '../shared/partition'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type EventRecord, eventLog } from './event-log'
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { applyUpdate } from '../../core/shared/apply-update'
-import { markHighlights, searchWords } from '../../core/shared/highlight'
-import { partitionFor } from '../../core/shared/partition'
+import { applyUpdate } from '../../adapters/embedded/apply-update'
+import { markHighlights, searchWords } from '../../adapters/highlight'
+import { partitionFor } from '../../adapters/embedded/partition'
 import { communityCreateSchema } from '../../shared/schemas/community'
-import { slugify, splitList } from '../../utils/text'
+import { slugify, splitList } from '../../app/utils/text'
 
 describe('small pure helpers', () => {
   it('keeps a key on one partition and spreads keys over all of them', () => {

@@ -7,5 +7,3 @@ export function partitionFor(key: string, partitions: number): number {
   }
   return (hash >>> 0) % partitions
 }
-
-export const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))

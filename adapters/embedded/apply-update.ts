@@ -1,4 +1,4 @@
-import type { Update } from '../ports/document-store'
+import type { Update } from '../../core/ports/document-store'
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown) {
   const parts = path.split('.')
