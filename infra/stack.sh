@@ -419,19 +419,65 @@ start_elasticsearch() {
     -cp "$ES_HOME/lib/*" c18n.es.EsRunner -basePath "$dir" -numOfNode 1 -baseHttpPort "$ES_BASE_PORT" -clusterName c18n
 }
 
+# as_pg CMD...: run a command as the user PostgreSQL runs as (postgres when we are root, else ourselves)
+as_pg() { $(pg_user_prefix) "$@"; }
+
+# The postgres user must be able to enter every folder above its data. Below a folder only its owner
+# may enter (root's home, a mktemp -d folder, a private home) it cannot, so its data then lives in a
+# folder of its own under the postgres user's home, one per checkout, created with that user as owner.
+# Nothing of the person's own folders is opened up.
+pg_home_dir() {
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "$STATE/postgres"
+    return
+  fi
+  local probe="$STATE/postgres"
+  mkdir -p "$probe"
+  chown postgres:postgres "$probe"
+  if as_pg test -x "$probe" -a -w "$probe" 2>/dev/null; then
+    echo "$probe"
+    return
+  fi
+  rmdir "$probe" 2>/dev/null || true
+  local home
+  home="$(getent passwd postgres | cut -d: -f6)"
+  [[ -n "$home" && -d "$home" ]] || die "postgres: the postgres user cannot enter $probe (a folder above it is closed to other users) and has no home folder to keep its data in instead; move the checkout to a folder others may enter, or set C18N_STACK_DIR to one"
+  echo "$home/c18n-stack/$(printf '%s' "$STATE" | sha256sum | cut -c1-16)"
+}
+
+# explain_pg_failure DIR: the cause of a failed initdb or start, in plain words, before the log's path
+explain_pg_failure() {
+  local dir="$1" up="$1"
+  while [[ "$up" != / ]]; do
+    if ! as_pg test -x "$up" 2>/dev/null; then
+      echo "the postgres user cannot enter $up, which holds its data folder $dir; move the checkout below a folder others may enter, or set C18N_STACK_DIR to such a folder"
+      return
+    fi
+    up="$(dirname "$up")"
+  done
+  if ! as_pg test -w "$dir" 2>/dev/null; then
+    echo "the postgres user cannot write $dir; remove it (infra/stack.sh down first) and run up again"
+    return
+  fi
+  echo "PostgreSQL refused to start"
+}
+
 start_postgres() {
   need_postgres
-  local dir="$STATE/postgres" bin
+  local dir bin
+  dir="$(pg_home_dir)"
   bin="$(pg_bin)"
-  mkdir -p "$dir/sock"
-  [[ "$(id -u)" == 0 ]] && chown -R postgres:postgres "$dir"
+  mkdir -p "$dir"
+  [[ "$(id -u)" == 0 ]] && chown -R postgres:postgres "$dir" && chmod 700 "$dir"
   if [[ ! -f "$dir/data/PG_VERSION" ]]; then
-    $(pg_user_prefix) "$bin/initdb" -D "$dir/data" --auth=trust --username=postgres -E UTF8 >>"$(log_file postgres)" 2>&1 ||
-      die "postgres: initdb in $dir/data failed, see $(log_file postgres)"
+    as_pg "$bin/initdb" -D "$dir/data" --auth=trust --username=postgres -E UTF8 >>"$(log_file postgres)" 2>&1 ||
+      die "postgres: initdb in $dir/data failed: $(explain_pg_failure "$dir"). Log: $(log_file postgres)"
   fi
-  # Durability settings of a test server: the data folder is disposable, speed matters.
+  echo "$dir" >"$STATE/postgres.dir"
+  # Durability settings of a test server: the data folder is disposable, speed matters. TCP only (-k ''):
+  # a Unix socket path below a deep checkout would pass the kernel's 107-byte limit.
   # shellcheck disable=SC2046 # the prefix is a few plain words
-  spawn postgres $(pg_user_prefix) "$bin/postgres" -D "$dir/data" -p "$PG_PORT" -k "$dir/sock" -c listen_addresses="$HOST" \
+  spawn postgres $(pg_user_prefix) "$bin/postgres" -D "$dir/data" -p "$PG_PORT" -k '' -c listen_addresses="$HOST" \
     -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB -c max_connections=200
 }
 
@@ -529,6 +575,8 @@ cmd_up() {
     until healthy "$svc"; do
       if ! running_pid "$svc" >/dev/null; then
         tail -n 20 "$(log_file "$svc")" >&2 || true
+        [[ "$svc" == postgres && -f "$STATE/postgres.dir" ]] &&
+          die "postgres exited before answering at $(address_of postgres): $(explain_pg_failure "$(cat "$STATE/postgres.dir")"). Log: $(log_file postgres)"
         die "$svc exited before answering at $(address_of "$svc"); log: $(log_file "$svc")"
       fi
       if ((SECONDS >= deadline)); then

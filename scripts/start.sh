@@ -9,7 +9,7 @@ export PORT="${PORT:-3000}"
 # nuxt-auth needs its public address (origin and /api/auth) in production; the local one unless told otherwise.
 export AUTH_ORIGIN="${AUTH_ORIGIN:-http://localhost:${PORT}/api/auth}"
 
-if [[ -z "${C18N_SKIP_BUILD:-}" ]] && { [[ ! -f .output/server/index.mjs ]] || [[ -n "$(find app.vue error.vue nuxt.config.ts package.json pages components composables layouts middleware plugins utils assets public server shared core adapters workers -newer .output/server/index.mjs -print -quit 2>/dev/null)" ]]; }; then
+if [[ -z "${C18N_SKIP_BUILD:-}" ]] && { [[ ! -f .output/server/index.mjs ]] || [[ -n "$(find app nuxt.config.ts package.json public server shared core adapters workers -newer .output/server/index.mjs -print -quit 2>/dev/null)" ]]; }; then
   echo "c18n: building the app (about a minute the first time)…"
   npm run --silent build > .data/build.log 2>&1 || { tail -40 .data/build.log; echo "c18n: the build failed, see .data/build.log"; exit 1; }
 fi

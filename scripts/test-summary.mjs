@@ -1,4 +1,5 @@
 // Adds up the test reports and prints the closing line CI reads: "tests: N passed, N failed".
+// It alone prints lines of that shape; scripts/test.sh keeps every other tool's verdict out.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -24,6 +25,14 @@ for (const name of ['e2e.json', 'e2e-real.json']) {
   failed += stats.unexpected + stats.flaky
   skipped += stats.skipped
   console.log(`${name.replace('.json', '')}: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed`)
+}
+// The API fuzzer's generated cases count one by one (scripts/fuzz-api.sh writes fuzz.json).
+const fuzzFile = join(dir, 'fuzz.json')
+if (existsSync(fuzzFile)) {
+  const fuzz = JSON.parse(readFileSync(fuzzFile, 'utf8'))
+  passed += fuzz.passed
+  failed += fuzz.failed
+  console.log(`fuzz cases: ${fuzz.passed} passed, ${fuzz.failed} failed`)
 }
 const checks = existsSync(join(dir, 'checks.txt')) ? readFileSync(join(dir, 'checks.txt'), 'utf8').trim().split('\n') : []
 for (const line of checks) console.log(line)

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, typecheck, unit and contract tests, the API
 # suite against a running server, and Playwright in Debian's Chromium. Installs what is
-# missing first. Ends with one line: "tests: N passed, N failed".
+# missing first. Ends with one line: "tests: N passed, N failed", counting every test case run
+# (fuzz cases included); no other tool's verdict line reaches the output (scripts/lib/quiet-verdicts.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 REPORTS="$ROOT/.data/test-reports"
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+export C18N_TEST_REPORTS="$REPORTS"
+# Plain text in CI and in logs: no colour codes from vitest, Playwright or npm.
+if [[ -n "${CI:-}" || ! -t 1 ]]; then export NO_COLOR=1 FORCE_COLOR=0; fi
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+source scripts/lib/quiet-verdicts.sh
+
+step() { printf '\n== %s\n' "$*"; }
 failures=()
+
+run_suite() {
 
 step "dependencies"
 bash scripts/ensure-deps.sh || exit 1
@@ -70,5 +78,10 @@ else
   failures+=("real-stack")
 fi
 
+}
+
+run_suite > >(quiet_verdicts) 2>&1
+# The summary speaks last and unfiltered: wait until the filter has written everything before it.
+wait $! 2> /dev/null || true
 step "summary"
-node scripts/test-summary.mjs "$REPORTS" "${failures[@]}"
+node scripts/test-summary.mjs "$REPORTS" ${failures[@]+"${failures[@]}"}
