@@ -8,9 +8,25 @@ const domainBoundary = {
   ],
 }
 
+// Imports flow one way: app -> shared; server and workers -> core -> shared; adapters sit behind the
+// ports of core and are picked by adapters/factory.ts alone.
+const layer = (message, ...groups) => ({ group: groups, message })
+const appBoundary = {
+  patterns: [layer('app/ talks to the server over HTTP and websockets only: import from shared/, never server, core, adapters or workers code.', '**/server/**', '**/core/**', '**/adapters/**', '**/workers/**', '~~/server/**', '~~/core/**', '~~/adapters/**', '~~/workers/**')],
+}
+const sharedBoundary = {
+  patterns: [layer('shared/ holds contracts and pure helpers used by every layer: it imports none of them.', '**/app/**', '**/server/**', '**/core/**', '**/adapters/**', '**/workers/**', '#*', 'vue', 'nuxt*', 'h3')],
+}
+const adapterBoundary = {
+  patterns: [layer('adapters/ implement core/ports: they never import the app, the server or the workers.', '**/app/**', '**/server/**', '**/workers/**', '#*')],
+}
+
 export default withNuxt(
   { ignores: ['.data/**', '.cache/**', 'infra/**/cache/**'] },
-  { files: ['core/**/*.ts', 'shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainBoundary] } },
+  { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainBoundary] } },
+  { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', sharedBoundary] } },
+  { files: ['app/**/*.ts', 'app/**/*.vue'], rules: { 'no-restricted-imports': ['error', appBoundary] } },
+  { files: ['adapters/**/*.ts'], rules: { 'no-restricted-imports': ['error', adapterBoundary] } },
   // Short callbacks such as `() => { stopped = true }` read best on one line.
   { rules: { '@stylistic/max-statements-per-line': ['error', { max: 2 }] } },
   // Tests read untyped JSON answers.
