@@ -114,6 +114,7 @@ describe('analytics on the real stack', () => {
   it('runs the batch on its BullMQ schedule', async () => {
     process.env.C18N_ANALYTICS_BATCH_MS = '1000'
     const before = await currentRun(ports.store)
+    const scheduledFrom = Date.now()
     const stop = await startBatchScheduler(ports.jobs, options => domain.analytics.runBatch(options))
     try {
       await eventually(async () => {
@@ -121,7 +122,11 @@ describe('analytics on the real stack', () => {
         expect(current?.runId).not.toBe(before?.runId)
         const run = await runs(ports.store).findOne({ _id: current!.runId })
         expect(run).toMatchObject({ status: 'done' })
-        expect(run!.durationMs).toBeGreaterThanOrEqual(0)
+        // The run happened within this test, and its duration is the span it records.
+        const [startedAt, finishedAt] = [Date.parse(run!.startedAt), Date.parse(run!.finishedAt!)]
+        expect(startedAt).toBeGreaterThanOrEqual(scheduledFrom)
+        expect(finishedAt).toBeLessThanOrEqual(Date.now())
+        expect(run!.durationMs).toBe(finishedAt - startedAt)
       }, 60_000, 250)
     }
     finally {
