@@ -83,7 +83,7 @@ describe('chat', () => {
     const { domain, make } = await freshDomain()
     const [ann] = [await make('ann'), await make('ben')]
     const direct = await domain.chat.startDirect(ann.actor, ['ben'])
-    const sent = []
+    const sent: Array<{ id: string }> = []
     for (const body of ['one', 'two', 'three', 'four', 'five']) sent.push(await domain.chat.send(ann.actor, direct.id, { body }))
     await domain.chat.edit(ann.actor, sent[4]!.id, 'five, edited')
     await domain.chat.remove(ann.actor, sent[3]!.id)
