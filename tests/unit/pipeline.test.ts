@@ -68,5 +68,5 @@ describe('the event pipeline, embedded', () => {
     await rebuildViews(domain.ports, () => domain.setup())
     const cached = await Promise.all(ids.map(id => domain.ports.cache.get(postKey(id))))
     expect(cached.filter(Boolean)).toHaveLength(ids.length)
-  })
+  }, 30_000) // 1,200 persisted events: over the default 5 s on a loaded machine, in either version of this suite
 })
