@@ -17,6 +17,8 @@ const oidcClient = { OIDC_CLIENT_ID: 'c18n-e2e-client', OIDC_CLIENT_SECRET: 'c18
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  // A stray test.only left in a commit would silently skip the rest of the suite in CI.
+  forbidOnly: !!process.env.CI,
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -123,6 +123,8 @@ export interface BatchOptions {
   /** Stops the run with an error after this many events, as a crash would (tests of resuming). */
   interruptAfterEvents?: number
   log?: (line: string) => void
+  /** The clock the run's times are read from (tests pass a fake one). */
+  now?: () => number
 }
 
 export interface BatchResult { runId: string, cutoff: string, events: number, durationMs: number, resumed: boolean, skipped: boolean }
@@ -131,15 +133,16 @@ export interface BatchResult { runId: string, cutoff: string, events: number, du
 export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: BatchOptions = {}): Promise<BatchResult> {
   const { store, search } = ports
   const log = options.log ?? (() => {})
-  const started = Date.now()
-  const cutoffMs = floorTo(options.cutoffMs ?? Date.now() - SETTLE_MS, MINUTE_MS)
+  const now = options.now ?? Date.now
+  const started = now()
+  const cutoffMs = floorTo(options.cutoffMs ?? started - SETTLE_MS, MINUTE_MS)
   const cutoff = new Date(cutoffMs).toISOString()
   const runId = `run-${cutoffMs.toString(36)}`
 
   // One run at a time: an unfinished one for this cut-off is resumed, one for another is given up.
   for (const other of await runs(store).find({ status: 'running' })) {
     if (other._id === runId) continue
-    await runs(store).updateOne({ _id: other._id }, { $set: { status: 'abandoned', finishedAt: new Date().toISOString() } })
+    await runs(store).updateOne({ _id: other._id }, { $set: { status: 'abandoned', finishedAt: new Date(now()).toISOString() } })
     await state(store).deleteOne({ _id: other._id })
     await search.dropIndex(other.index)
   }
@@ -176,11 +179,11 @@ export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: 
     await search.putMany(index, pending)
     pending = []
   }
-  let lastCheckpoint = Date.now()
+  let lastCheckpoint = now()
   const saveCheckpoint = async () => {
     await write(true)
     await state(store).replaceOne({ _id: runId, after, events: agg.events, members: agg.members, memberships: [...agg.memberships].map(([key, [joined, last]]) => `${key}|${joined}|${last}`) })
-    lastCheckpoint = Date.now()
+    lastCheckpoint = now()
   }
 
   // One ordered read of the log per attempt, on (time, _id) so that a resumed run picks up exactly
@@ -196,7 +199,7 @@ export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: 
       for (const doc of agg.closeHour()) pending.push({ id: hourId(doc), document: { ...doc } })
       agg.hour = hour
       await write()
-      if (agg.events && Date.now() - lastCheckpoint >= (options.checkpointEveryMs ?? 5000)) await saveCheckpoint()
+      if (agg.events && now() - lastCheckpoint >= (options.checkpointEveryMs ?? 5000)) await saveCheckpoint()
     }
     if (record.status === 'applied') agg.add(record)
     agg.events++
@@ -214,7 +217,7 @@ export async function runBatch(ports: Pick<Ports, 'store' | 'search'>, options: 
   const keep = previous && previous.index !== index ? previous.index : previous?.previousIndex ?? null
   await state(store).replaceOne({ _id: 'current', runId, cutoff, index, previousIndex: keep })
   for (const old of [previous?.previousIndex, previous?.index]) if (old && old !== index && old !== keep) await search.dropIndex(old)
-  const finished = Date.now()
+  const finished = now()
   const durationMs = finished - Date.parse((await runs(store).findOne({ _id: runId }))?.startedAt ?? new Date(started).toISOString())
   await runs(store).updateOne({ _id: runId }, { $set: { status: 'done', finishedAt: new Date(finished).toISOString(), durationMs, events: agg.events } })
   await state(store).deleteOne({ _id: runId })

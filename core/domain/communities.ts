@@ -17,7 +17,7 @@ const toCommunity = ({ _id, ...rest }: CommunityDoc): Community => ({ id: _id, .
 const membershipId = (communityId: string, userId: string) => `${communityId}:${userId}`
 
 export class CommunityService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService, private readonly publisher: EventPublisher) {}
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService, private readonly publisher: EventPublisher, private readonly now: () => number = Date.now) {}
 
   private async commit(aggregate: 'communities' | 'memberships', type: string, communityId: string, data: Record<string, unknown>, actor: Actor) {
     await this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
@@ -116,7 +116,7 @@ export class CommunityService {
     const { doc, role } = await this.visible(me, slug)
     if (role) throw conflict('You are already a member')
     if (doc.visibility === 'private') throw forbidden('This community is private: a moderator must add you')
-    const ban = await activeBan(this.ports.store, doc._id, me.id)
+    const ban = await activeBan(this.ports.store, doc._id, me.id, this.now())
     if (ban?.mode === 'ban') throw forbidden(banMessage(ban, doc.name))
     return this.addMembership(me, doc, me.id)
   }

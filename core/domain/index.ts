@@ -20,13 +20,19 @@ const TOPIC_PARTITIONS = 6
 export type { Actor } from './actor'
 export { DomainError } from './errors'
 
+export interface DomainOptions {
+  /** The clock time limits (mutes, bans) are judged by: tests pass a fake one to move time on. */
+  now?: () => number
+}
+
 /** The domain services wired to one set of ports. */
-export function createDomain(ports: Ports) {
+export function createDomain(ports: Ports, options: DomainOptions = {}) {
+  const now = options.now ?? Date.now
   const publisher = new EventPublisher(ports)
   const users = new UserService(ports, publisher)
   const groups = new GroupService(ports, users, publisher)
-  const communities = new CommunityService(ports, users, publisher)
-  const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache))
+  const communities = new CommunityService(ports, users, publisher, now)
+  const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache), now)
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const moderation = new ModerationService(ports, users, communities, posts, publisher)

@@ -27,6 +27,8 @@ export class PostService {
     private readonly groups: GroupService,
     private readonly publisher: EventPublisher,
     private readonly feedCache: FeedCache,
+    /** The clock a mute's end is judged by. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   private get posts() { return this.ports.store.collection<PostDoc>('posts') }
@@ -123,7 +125,7 @@ export class PostService {
   }
 
   private async notBanned(actor: Actor, community: CommunityDoc) {
-    const ban = await activeBan(this.ports.store, community._id, actor.id)
+    const ban = await activeBan(this.ports.store, community._id, actor.id, this.now())
     if (ban) throw forbidden(banMessage(ban, community.name))
   }
 

@@ -1,40 +1,28 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closePorts, createPorts } from '../../adapters/factory'
 import type { Ports } from '../../core/ports'
-import { type Domain, createDomain } from '../../core/domain'
+import type { Domain } from '../../core/domain'
 import { eventLog } from '../../core/pipeline/event-log'
 import { startConsumers } from '../../workers/consumers'
-import { realStackEnv, withDatabase } from './stack-env'
+import { closeStack, openStack, stackSpace } from './stack'
 
 // Moderator actions travel on Kafka like every write, the persister records them in the event
 // log on FerretDB, and the owner reads them back as the community's audit log. Okta identities
 // link to profiles the same way. The run keeps to its own topics, database and indices.
-const env = realStackEnv()
-const ns = `c18n-a${Date.now().toString(36)}`
-process.env.C18N_TOPIC_NAMESPACE = ns
+const space = stackSpace('a', 'audit')
+const { ns } = space
 
 let ports: Ports
 let domain: Domain
 let stop: () => Promise<void> = async () => {}
 
 beforeAll(async () => {
-  ports = await createPorts({
-    dataDir: mkdtempSync(join(tmpdir(), 'c18n-audit-')), kafkaBrokers: env.KAFKA_BROKERS.split(','), mongoUri: withDatabase(env.MONGODB_URI, `${ns}-audit`), redisUrl: env.REDIS_URL,
-    elasticsearchUrl: env.ELASTICSEARCH_URL, searchPrefix: `${ns}-`, s3: { endpoint: env.S3_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: env.S3_BUCKET ?? 'c18n' },
-  })
-  domain = createDomain(ports)
-  await domain.setup()
+  ({ ports, domain } = await openStack(space))
   stop = (await startConsumers(domain)).stop
 }, 180_000)
 
 afterAll(async () => {
   await stop()
-  await ports?.store.dropDatabase().catch(() => {})
-  for (const index of ['posts', 'users', 'communities']) await ports?.search.dropIndex(index).catch(() => {})
-  if (ports) await closePorts(ports)
+  await closeStack(ports)
 })
 
 describe('audit log and identity links on the real stack', () => {

@@ -1,12 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closePorts, createPorts } from '../../adapters/factory'
 import type { Ports } from '../../core/ports'
-import { type Domain, createDomain } from '../../core/domain'
+import type { Domain } from '../../core/domain'
 import { postKey } from '../../core/domain/feed-cache'
 import { runConsumer } from '../../core/pipeline/consumer'
 import { eventLog } from '../../core/pipeline/event-log'
@@ -14,44 +9,22 @@ import { newEvent } from '../../core/pipeline/events'
 import { POSTS_INDEX } from '../../core/pipeline/indexer'
 import { rebuildViews, toCloudEvent } from '../../core/pipeline/rebuild'
 import { dlqOf, topicOf } from '../../shared/schemas/events'
-import { freePort } from '../support/server'
 import { eventually } from '../contract/suites/wait'
-import { realStackEnv, withDatabase } from './stack-env'
+import { WorkerProcess, closeStack, openStack, stackSpace } from './stack'
 
 // Delivery guarantees on Kafka, FerretDB, Redis and Elasticsearch, with the worker as a separate
 // process. The run keeps to its own topics, consumer groups, database and indices.
-const env = realStackEnv()
-const ns = `c18n-t${Date.now().toString(36)}`
-process.env.C18N_TOPIC_NAMESPACE = ns
-const mongoUri = withDatabase(env.MONGODB_URI, `${ns}-pipeline`)
-const searchPrefix = `${ns}-`
+const space = stackSpace('t', 'pipeline')
+const { env, ns } = space
+const worker = new WorkerProcess(space)
 const BURST = Number(process.env.C18N_BURST ?? 5000)
 
 let ports: Ports
 let domain: Domain
 let redis: Redis
-let worker: ChildProcess | null = null
-let healthPort = 0
 const actors: Record<string, { id: string, role: 'user' }> = {}
 let communityId = ''
 const slug = 'pipeline-harbour'
-
-async function startWorker() {
-  healthPort = await freePort()
-  worker = spawn(process.execPath, ['.output/worker/index.mjs'], {
-    env: { ...process.env, MONGODB_URI: mongoUri, ELASTICSEARCH_INDEX_PREFIX: searchPrefix, C18N_TOPIC_NAMESPACE: ns, WORKER_HEALTH_PORT: String(healthPort), C18N_DATA_DIR: mkdtempSync(join(tmpdir(), 'c18n-worker-')) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${healthPort}/health`)).ok).toBe(true), 60_000, 250)
-}
-
-function killWorker(signal: NodeJS.Signals) {
-  return new Promise<void>((resolve) => {
-    if (!worker || worker.exitCode !== null) return resolve()
-    worker.once('exit', () => resolve())
-    worker.kill(signal)
-  })
-}
 
 /** Everything the pipeline made of these posts: store, cache and index, for comparing. */
 async function views(postIds: string[]) {
@@ -67,14 +40,9 @@ async function views(postIds: string[]) {
 }
 
 beforeAll(async () => {
-  ports = await createPorts({
-    dataDir: mkdtempSync(join(tmpdir(), 'c18n-pipeline-')), kafkaBrokers: env.KAFKA_BROKERS.split(','), mongoUri, redisUrl: env.REDIS_URL,
-    elasticsearchUrl: env.ELASTICSEARCH_URL, searchPrefix, s3: { endpoint: env.S3_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: env.S3_BUCKET ?? 'c18n' },
-  })
-  domain = createDomain(ports)
-  await domain.setup()
+  ({ ports, domain } = await openStack(space))
   redis = new Redis(env.REDIS_URL)
-  await startWorker()
+  await worker.start()
   for (const handle of ['ann', 'ben', 'cat']) actors[handle] = { id: (await domain.users.create({ handle, displayName: handle.toUpperCase() })).id, role: 'user' }
   communityId = (await domain.communities.create(actors.ann!, { name: 'Pipeline harbour', slug, description: '', topics: [], visibility: 'public', postsNeedApproval: false })).id
   await domain.communities.join(actors.ben!, slug)
@@ -82,11 +50,9 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await killWorker('SIGTERM')
+  await worker.stop()
   redis?.disconnect()
-  await ports?.store.dropDatabase().catch(() => {})
-  for (const index of ['posts', 'users', 'communities']) await ports?.search.dropIndex(index).catch(() => {})
-  if (ports) await closePorts(ports)
+  await closeStack(ports)
 })
 
 describe('the event pipeline on the real stack', () => {
@@ -159,10 +125,10 @@ describe('the event pipeline on the real stack', () => {
     }
     const ids = events.map(e => String(e.event.data.id))
     await eventually(async () => expect(await eventLog(ports.store).count({ _id: { $in: events.slice(0, 300).map(e => e.event.id) } })).toBeGreaterThan(100), 120_000, 100)
-    await killWorker('SIGKILL')
+    await worker.stop('SIGKILL')
     const persistedAtKill = await ports.store.collection('posts').count({ title: { $gte: 'Burst' }, communityId })
     expect(persistedAtKill).toBeLessThan(BURST)
-    await startWorker()
+    await worker.start()
 
     await eventually(async () => {
       expect(await ports.store.collection('posts').count({ communityId, tags: 'burst' })).toBe(BURST)
@@ -179,7 +145,7 @@ describe('the event pipeline on the real stack', () => {
   }, 900_000)
 
   it('rebuilds the cache and search views from the event log to exactly the live ones', async () => {
-    await killWorker('SIGTERM')
+    await worker.stop('SIGTERM')
     const postIds = (await ports.store.collection('posts').find({ communityId })).map(p => p._id)
     const live = await views(postIds)
     expect(live.indexedTotal).toBe(postIds.length)

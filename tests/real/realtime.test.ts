@@ -1,23 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../support/client'
 import { LiveClient } from '../support/live-client'
-import { type RunningServer, freePort, startServer } from '../support/server'
+import { type RunningServer, startServer } from '../support/server'
 import { eventually } from '../contract/suites/wait'
-import { realStackEnv, withDatabase } from './stack-env'
+import { WorkerProcess, stackSpace, spaceEnv } from './stack'
 
 // Two app instances side by side on Kafka, FerretDB and Redis, with the worker as its own
 // process: a message sent through either reaches every subscriber on both, by Redis pub/sub.
-const env = realStackEnv()
-const ns = `c18n-rt${Date.now().toString(36)}`
-const shared = {
-  MONGODB_URI: withDatabase(env.MONGODB_URI, `${ns}-realtime`), ELASTICSEARCH_INDEX_PREFIX: `${ns}-`, C18N_TOPIC_NAMESPACE: ns,
-  C18N_RUN_CONSUMERS: 'false', AUTH_SECRET: 'two-instances-one-secret',
-}
-let worker: ChildProcess
+const space = stackSpace('rt', 'realtime')
+const shared = { ...spaceEnv(space), C18N_RUN_CONSUMERS: 'false', AUTH_SECRET: 'two-instances-one-secret' }
+const worker = new WorkerProcess(space, shared)
 const servers: RunningServer[] = []
 const sockets: LiveClient[] = []
 let direct = ''
@@ -29,12 +21,7 @@ async function live(server: RunningServer, client: ApiClient) {
 }
 
 beforeAll(async () => {
-  const healthPort = await freePort()
-  worker = spawn(process.execPath, ['.output/worker/index.mjs'], {
-    env: { ...process.env, ...shared, WORKER_HEALTH_PORT: String(healthPort), C18N_DATA_DIR: mkdtempSync(join(tmpdir(), 'c18n-worker-')) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${healthPort}/health`)).ok).toBe(true), 60_000, 250)
+  await worker.start()
   servers.push(await startServer(shared))
   // The first instance seeds the demo data; the second starts once it is there.
   await eventually(async () => expect((await (await fetch(`${servers[0]!.url}/api/users/alan`)).json()).handle).toBe('alan'), 180_000, 500)
@@ -44,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   sockets.forEach(s => s.close())
   await Promise.all(servers.map(s => s.stop()))
-  worker?.kill('SIGTERM')
+  await worker.stop()
 })
 
 describe('live delivery across two app instances', () => {

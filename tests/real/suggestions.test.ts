@@ -1,74 +1,41 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closePorts, createPorts } from '../../adapters/factory'
 import type { Ports, Subscription } from '../../core/ports'
-import { type Domain, createDomain } from '../../core/domain'
+import type { Domain } from '../../core/domain'
 import { runConsumer } from '../../core/pipeline/consumer'
 import { graphFromLog } from '../../core/suggestions/graph'
 import type { Suggestions } from '../../core/suggestions/recommend'
 import { Suggester, suggesterJob, suggesterTopics, suggestionsKey } from '../../core/suggestions/suggester'
-import { freePort } from '../support/server'
 import { caughtUp, socialActivity } from '../support/social-activity'
 import { eventually } from '../contract/suites/wait'
-import { realStackEnv, withDatabase } from './stack-env'
+import { WorkerProcess, closeStack, openStack, stackSpace } from './stack'
 
 // The suggester on Kafka, FerretDB and Redis, with the worker as a separate process (which runs
 // the persister and its own suggester) and two suggesters in this process to compare graphs.
-const env = realStackEnv()
-const ns = `c18n-s${Date.now().toString(36)}`
-process.env.C18N_TOPIC_NAMESPACE = ns
-const mongoUri = withDatabase(env.MONGODB_URI, `${ns}-suggestions`)
-const searchPrefix = `${ns}-`
+const space = stackSpace('s', 'suggestions')
+const { env, ns } = space
+const worker = new WorkerProcess(space)
 
 let ports: Ports
 let domain: Domain
 let redis: Redis
-let worker: ChildProcess | null = null
 const subscriptions: Subscription[] = []
 const userIds: string[] = []
-
-async function startWorker() {
-  const healthPort = await freePort()
-  worker = spawn(process.execPath, ['.output/worker/index.mjs'], {
-    env: { ...process.env, MONGODB_URI: mongoUri, ELASTICSEARCH_INDEX_PREFIX: searchPrefix, C18N_TOPIC_NAMESPACE: ns, WORKER_HEALTH_PORT: String(healthPort), C18N_DATA_DIR: mkdtempSync(join(tmpdir(), 'c18n-worker-')) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${healthPort}/health`)).ok).toBe(true), 60_000, 250)
-}
-
-function stopWorker() {
-  return new Promise<void>((resolve) => {
-    if (!worker || worker.exitCode !== null) return resolve()
-    worker.once('exit', () => resolve())
-    worker.kill('SIGTERM')
-  })
-}
 
 const cachedFor = async (userId: string) => JSON.parse((await redis.get(suggestionsKey(userId))) ?? 'null') as Suggestions | null
 
 beforeAll(async () => {
-  ports = await createPorts({
-    dataDir: mkdtempSync(join(tmpdir(), 'c18n-suggestions-')), kafkaBrokers: env.KAFKA_BROKERS.split(','), mongoUri, redisUrl: env.REDIS_URL,
-    elasticsearchUrl: env.ELASTICSEARCH_URL, searchPrefix, s3: { endpoint: env.S3_ENDPOINT, accessKey: env.S3_ACCESS_KEY, secretKey: env.S3_SECRET_KEY, bucket: env.S3_BUCKET ?? 'c18n' },
-  })
-  domain = createDomain(ports)
-  await domain.setup()
+  ({ ports, domain } = await openStack(space))
   redis = new Redis(env.REDIS_URL)
-  await startWorker()
+  await worker.start()
 }, 180_000)
 
 afterAll(async () => {
   await Promise.all(subscriptions.map(s => s.stop()))
-  await stopWorker()
+  await worker.stop()
   if (userIds.length) await redis?.del(...userIds.map(suggestionsKey))
   redis?.disconnect()
-  await ports?.store.dropDatabase().catch(() => {})
-  for (const index of ['posts', 'users', 'communities']) await ports?.search.dropIndex(index).catch(() => {})
-  if (ports) await closePorts(ports)
+  await closeStack(ports)
 })
 
 describe('suggestions on the real stack', () => {
@@ -104,10 +71,10 @@ describe('suggestions on the real stack', () => {
   it('picks up where it stopped after a worker restart', async () => {
     const ann = await domain.users.byHandle('real-ann')
     const birds = await domain.communities.get(null, 'real-early')
-    await stopWorker()
+    await worker.stop()
     // While the worker is down the persister is too: the write is accepted, to be applied later.
     await expect(domain.communities.join({ id: ann.id, role: 'user' }, 'real-secret')).rejects.toMatchObject({ kind: 'accepted' })
-    await startWorker()
+    await worker.start()
     await eventually(async () => expect((await cachedFor(ann.id))?.communities.map(c => c.communityId)).toEqual([birds.id]), 120_000, 250)
     expect((await domain.suggestions.forUser({ id: ann.id, role: 'user' }, { limit: 5 })).communities.map(c => c.community.slug)).toEqual(['real-early'])
   }, 300_000)

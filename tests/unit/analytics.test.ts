@@ -4,6 +4,7 @@ import { deployment } from '../../core/analytics/speed'
 import { runs } from '../../core/analytics/batch'
 import { eventually } from '../contract/suites/wait'
 import { activity, commitAt, days, hours, recompute } from '../support/analytics'
+import { fakeClock } from '../support/clock'
 import { freshDomain } from './helpers'
 
 const MINUTE = 60_000
@@ -62,15 +63,18 @@ describe('analytics, embedded', () => {
     const now = Date.now()
     await activity(domain, quay.id, [ann.id, ben.id], Array.from({ length: 12 }, (_, i) => now - hours(12 - i)))
     const cutoffMs = floorMinute(now - 10 * MINUTE)
-    await expect(domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0, interruptAfterEvents: 10 })).rejects.toThrow(/interrupted/)
+    // The run's clock stands still but between the attempts: the run lasted exactly that gap.
+    const clock = fakeClock(now)
+    await expect(domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0, interruptAfterEvents: 10, now: clock.now })).rejects.toThrow(/interrupted/)
     expect((await runs(domain.ports.store).find({}))[0]).toMatchObject({ status: 'running' })
-    const resumed = await domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0 })
-    expect(resumed).toMatchObject({ resumed: true, skipped: false })
+    clock.advance(90_000)
+    const resumed = await domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0, now: clock.now })
+    expect(resumed).toMatchObject({ resumed: true, skipped: false, durationMs: 0 })
     const again = await domain.analytics.runBatch({ cutoffMs })
     expect(again).toMatchObject({ skipped: true, events: resumed.events })
     const [run] = await runs(domain.ports.store).find({})
-    expect(run).toMatchObject({ status: 'done', resumed: 1, cutoff: new Date(cutoffMs).toISOString() })
-    expect(run!.durationMs).toBeGreaterThanOrEqual(0)
+    expect(run).toMatchObject({ status: 'done', resumed: 1, cutoff: new Date(cutoffMs).toISOString(), durationMs: 90_000 })
+    expect(run).toMatchObject({ startedAt: new Date(now).toISOString(), finishedAt: new Date(now + 90_000).toISOString() })
     const range = { fromMs: now - hours(13), toMs: now }
     const answer = await domain.analytics.series(ann.actor, { community: 'quay', granularity: 'hour', ...range })
     const expected = await recompute(domain, { communityId: quay.id }, Date.parse(answer.from), Date.parse(answer.to), hours(1))

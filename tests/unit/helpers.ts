@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPorts } from '../../adapters/factory'
 import { afterAll } from 'vitest'
-import { type Domain, createDomain } from '../../core/domain'
+import { type Domain, type DomainOptions, createDomain } from '../../core/domain'
 import { startConsumers } from '../../workers/consumers'
 
 const stops: Array<() => Promise<void>> = []
 afterAll(async () => { await Promise.all(stops.map(stop => stop())) })
 
-/** A domain on fresh embedded ports, with a few users to act as. */
-export async function freshDomain() {
-  const domain: Domain = createDomain(await createPorts({ dataDir: mkdtempSync(join(tmpdir(), 'c18n-unit-')) }))
+/** A domain on fresh embedded ports, with a few users to act as; `options.now` fakes its clock. */
+export async function freshDomain(options: DomainOptions = {}) {
+  const domain: Domain = createDomain(await createPorts({ dataDir: mkdtempSync(join(tmpdir(), 'c18n-unit-')) }), options)
   await domain.setup()
   // The pipeline's consumers, in-process as in embedded mode: writes wait for the persister.
   const consumers = await startConsumers(domain)

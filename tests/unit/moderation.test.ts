@@ -7,13 +7,14 @@ import { feedKey } from '../../core/domain/feed-cache'
 import { POSTS_INDEX } from '../../core/pipeline/indexer'
 import { LiveLog } from '../../core/realtime/live-log'
 import { eventually } from '../contract/suites/wait'
+import { type FakeClock, fakeClock } from '../support/clock'
 import { freshDomain } from './helpers'
 
 const community = (slug: string, postsNeedApproval = false) => ({ name: `The ${slug}`, slug, description: '', topics: [], visibility: 'public' as const, postsNeedApproval })
 
 /** A community with an owner (ann), a moderator (mo) and two members (ben, cat). */
-async function moderatedCommunity(postsNeedApproval: boolean) {
-  const { domain, make } = await freshDomain()
+async function moderatedCommunity(postsNeedApproval: boolean, clock?: FakeClock) {
+  const { domain, make } = await freshDomain(clock ? { now: clock.now } : {})
   const [ann, mo, ben, cat] = [await make('ann'), await make('mo'), await make('ben'), await make('cat')]
   const slug = 'harbour'
   const created = await domain.communities.create(ann.actor, community(slug, postsNeedApproval))
@@ -86,8 +87,14 @@ describe('the approval queue', { timeout: 15_000 }, () => {
     expect(queue.items.map(i => [i.kind, i.post.id])).toEqual([['approval', post.id]])
     await eventually(async () => expect((await notificationsOf(domain, mo.id)).filter(n => n.type === 'moderation' && n.postId === post.id)).toHaveLength(1))
     expect((await notificationsOf(domain, ann.id)).some(n => n.type === 'moderation' && n.postId === post.id)).toBe(true)
-    // Members hear nothing of a post nobody approved; search does not find it.
-    await new Promise(resolve => setTimeout(resolve, 200))
+    // Members hear nothing of a post nobody approved; search does not find it. A moderator's post
+    // of the same community comes after it in every consumer: once cat hears of that and search
+    // finds it, the consumers are past the pending post.
+    const marker = await domain.posts.create(mo.actor, slug, { title: 'Marker', body: 'after the held one', tags: [] })
+    await eventually(async () => {
+      expect((await notificationsOf(domain, cat.id)).some(n => n.postId === marker.id)).toBe(true)
+      expect(await searchIds(domain, 'marker')).toEqual([marker.id])
+    })
     expect((await notificationsOf(domain, cat.id)).some(n => n.postId === post.id)).toBe(false)
     expect(await searchIds(domain, 'pending')).toEqual([])
     expect(await domain.ports.cache.zRevRangeWithScores(feedKey(post.communityId), 0, -1)).not.toContainEqual(expect.objectContaining({ member: post.id }))
@@ -178,11 +185,17 @@ describe('flagging', { timeout: 15_000 }, () => {
     const { domain, mo, ann, ben, cat, slug } = await moderatedCommunity(false)
     await domain.moderation.updateSettings(ann.actor, slug, { reportThreshold: 2 })
     const post = await domain.posts.create(ben.actor, slug, { title: 'Dubious claim', body: 'trust me', tags: [] })
+    // A marker post gets its second report after the post's first: the flagger, taking the
+    // community's reactions in order, has judged the single report once it flags the marker.
+    const marker = await domain.posts.create(ben.actor, slug, { title: 'Marker claim', body: 'also dubious', tags: [] })
+    await domain.posts.react(cat.actor, marker.id, 'report')
     await domain.posts.react(cat.actor, post.id, 'report')
-    await new Promise(resolve => setTimeout(resolve, 200))
-    expect((await domain.moderation.queue(mo.actor, slug, { limit: 10 })).items).toEqual([])
+    await domain.posts.react(mo.actor, marker.id, 'report')
+    const queued = async () => (await domain.moderation.queue(mo.actor, slug, { limit: 10 })).items.map(i => [i.post.id, i.reasons.map(r => r.source)])
+    await eventually(async () => expect(await queued()).toContainEqual([marker.id, ['reactions']]))
+    expect(await queued()).toEqual([[marker.id, ['reactions']]])
     await domain.posts.react(ann.actor, post.id, 'report')
-    await eventually(async () => expect((await domain.moderation.queue(mo.actor, slug, { limit: 10 })).items.map(i => i.reasons.map(r => r.source))).toEqual([['reactions']]))
+    await eventually(async () => expect(await queued()).toContainEqual([post.id, ['reactions']]))
     await eventually(async () => expect((await domain.posts.get(ben.actor, post.id)).moderation).toBe('hidden'))
   })
 
@@ -216,13 +229,16 @@ describe('flagging', { timeout: 15_000 }, () => {
 
 describe('bans', { timeout: 15_000 }, () => {
   it('keeps a muted member from posting, replying and reacting until the mute ends', async () => {
-    const { domain, mo, ben, cat, slug } = await moderatedCommunity(false)
+    const clock = fakeClock()
+    const { domain, mo, ben, cat, slug } = await moderatedCommunity(false, clock)
     const post = await domain.posts.create(cat.actor, slug, { title: 'Before the mute', body: 'hello', tags: [] })
-    await domain.moderation.ban(mo.actor, slug, { userId: ben.id, mode: 'mute', until: new Date(Date.now() + 600).toISOString(), reason: 'Cool off' })
+    await domain.moderation.ban(mo.actor, slug, { userId: ben.id, mode: 'mute', until: new Date(clock.now() + 600).toISOString(), reason: 'Cool off' })
     await expect(domain.posts.create(ben.actor, slug, { title: 'Muted', body: 'x', tags: [] })).rejects.toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/muted in .*Cool off/) })
     await expect(domain.posts.reply(ben.actor, post.id, { body: 'x' })).rejects.toMatchObject({ kind: 'forbidden' })
     await expect(domain.posts.react(ben.actor, post.id, 'like')).rejects.toMatchObject({ kind: 'forbidden' })
-    await new Promise(resolve => setTimeout(resolve, 700))
+    clock.advance(599)
+    await expect(domain.posts.create(ben.actor, slug, { title: 'Still muted', body: 'x', tags: [] })).rejects.toMatchObject({ kind: 'forbidden' })
+    clock.advance(2)
     expect((await domain.posts.create(ben.actor, slug, { title: 'After the mute', body: 'back', tags: [] })).moderation).toBe('published')
     expect(await eventLog(domain.ports.store).count({ type: 'c18n.member.banned', actorid: mo.id })).toBe(1)
   })

@@ -22,7 +22,9 @@ export function cacheContract(label: string, open: () => Promise<Cache>) {
       expect(await cache.incrBy(k('n'), 2)).toBe(2)
       expect(await cache.incrBy(k('n'), 3)).toBe(5)
       await cache.set(k('short'), 'v', 1)
+      expect(await cache.get(k('short'))).toBe('v')
       expect(await cache.ttl(k('short'))).toBeGreaterThan(0)
+      // Real Redis keeps its own clock: wait for the expiry, bounded well above its one second.
       await eventually(async () => expect(await cache.get(k('short'))).toBeNull(), 5000, 200)
       expect(await cache.ttl(k('short'))).toBe(-2)
       expect(await cache.expire(k('s'), 100)).toBe(true)
@@ -71,13 +73,19 @@ export function cacheContract(label: string, open: () => Promise<Cache>) {
 
     it('publishes to subscribers until they unsubscribe', async () => {
       const got: string[] = []
+      const witnessed: string[] = []
       const unsubscribe = await cache.subscribe(k('chan'), (_channel, message) => { got.push(message) })
+      const unwitness = await cache.subscribe(k('witness'), (_channel, message) => { witnessed.push(message) })
       await cache.publish(k('chan'), 'one')
       await eventually(() => expect(got).toEqual(['one']))
       await unsubscribe()
       await cache.publish(k('chan'), 'two')
-      await new Promise(resolve => setTimeout(resolve, 200))
+      // Messages reach the subscriber in the order they were published: once the marker on the
+      // other channel is in, 'two' would have been delivered too.
+      await cache.publish(k('witness'), 'marker')
+      await eventually(() => expect(witnessed).toEqual(['marker']))
       expect(got).toEqual(['one'])
+      await unwitness()
     })
 
     it('answers ping', async () => {
