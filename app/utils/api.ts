@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { api as contract } from '~~/shared/api/contract'
-import type { Api, ResponseOf, RouteSpec } from '~~/shared/api/contract'
+import type { Api, ResponseOf } from '~~/shared/api/contract'
 
 /**
  * Requests to the app's own API, typed by the contract (shared/api/contract.ts): a route is named
@@ -26,7 +26,7 @@ export type ApiRequest<K extends RouteKey>
     & { headers?: Record<string, string> }
 
 /** The request argument may be left out where the route needs nothing. */
-type RequestArgs<K extends RouteKey> = object extends ApiRequest<K> ? [request?: ApiRequest<K>] : [request: ApiRequest<K>]
+export type RequestArgs<K extends RouteKey> = object extends ApiRequest<K> ? [request?: ApiRequest<K>] : [request: ApiRequest<K>]
 
 /**
  * The contract's path with its `{name}` parameters filled in. Parameters are identifiers the
@@ -36,17 +36,4 @@ type RequestArgs<K extends RouteKey> = object extends ApiRequest<K> ? [request?:
 export function apiPath(route: RouteKey, params?: unknown): string {
   const values = (params ?? {}) as Record<string, unknown>
   return contract[route].path.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]))
-}
-
-/** One request to a contract route; resolves with the body its response schema describes. */
-export async function apiFetch<K extends RouteKey>(route: K, ...[request]: RequestArgs<K>): Promise<ResponseOf<K>> {
-  const spec: RouteSpec = contract[route]
-  const result = await $fetch<unknown>(apiPath(route, request?.params), {
-    ...(spec.method === 'get' ? {} : { method: spec.method.toUpperCase() as Uppercase<RouteSpec['method']> }),
-    ...(request?.query ? { query: request.query } : {}),
-    ...(request?.body ? { body: request.body } : {}),
-    ...(request?.headers ? { headers: request.headers } : {}),
-  })
-  // A 204 has no body, so $fetch gives undefined; the contract says null, which callers can tell from a failure.
-  return (spec.response === null ? null : result) as ResponseOf<K>
 }
