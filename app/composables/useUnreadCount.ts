@@ -6,6 +6,6 @@ export function useUnreadCount() {
 /** Loads the count for the header; the live updates of the real-time issue will push it. */
 export async function loadUnreadCount() {
   const unread = useUnreadCount()
-  const result = await $fetch<{ unread: number }>('/api/notifications/unread', { headers: useRequestHeaders(['cookie']) }).catch(() => null)
+  const result = await apiFetch('unreadCount', { headers: useRequestHeaders(['cookie']) }).catch(() => null)
   if (result) unread.value = result.unread
 }
