@@ -54,7 +54,8 @@ export class AnalyticsService {
     if (!isAdmin(requireActor(actor))) throw forbidden('Only site admins see the batch runs')
     const items = await runs(this.ports.store).find({}, { sort: { startedAt: -1 }, limit: 20 })
     const current = await currentRun(this.ports.store)
-    return { current: current?.runId ?? null, items: items.map(({ _id, ...rest }) => ({ id: _id, ...rest })) }
+    // The run's index is where the batch layer writes its views: internal, not part of the answer.
+    return { current: current?.runId ?? null, items: items.map(({ _id, index: _index, ...rest }) => ({ id: _id, ...rest })) }
   }
 
   async requestBatch(actor: Actor | null, cutoff?: string) {
