@@ -51,7 +51,7 @@ cd "$OUT"
 FUZZ_CALLS="$CALLS" PYTHONPATH="$ROOT/scripts/fuzz" "$ROOT/$VENV/bin/st" --no-color --config-file schemathesis.toml run "$URL/api/openapi.json" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
   --max-examples "$MAX_EXAMPLES" --seed 18 --workers "${FUZZ_WORKERS:-2}" \
-  --report junit --report-junit-path junit.xml > schemathesis.log 2>&1 || status=$?
+  ${FUZZ_PHASES:+--phases $FUZZ_PHASES} --report junit --report-junit-path junit.xml > schemathesis.log 2>&1 || status=$?
 cd "$ROOT"
 elapsed=$(( $(date +%s) - started ))
 REPORTS=${C18N_TEST_REPORTS:-.data/test-reports}

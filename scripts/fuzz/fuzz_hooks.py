@@ -13,5 +13,13 @@ def after_call(context, case, response):
     meta = case.meta
     mode = meta.generation.mode.value if meta is not None else "unknown"
     phase = meta.phase.name.value if meta is not None else "unknown"
-    _out.write(json.dumps({"operation": case.operation.label, "status": response.status_code, "mode": mode, "phase": phase, "ms": round(response.elapsed * 1000), "url": case.formatted_path}) + "\n")
+    _out.write(json.dumps({"operation": case.operation.label, "status": response.status_code, "mode": mode, "phase": phase, "ms": round(response.elapsed * 1000), "url": case.formatted_path, "t": round(__import__("time").time(), 2)}) + "\n")
+    _out.flush()
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    # With after_call's line, shows which request was in flight when the server went quiet.
+    import time
+    _out.write(json.dumps({"start": case.operation.label, "t": round(time.time(), 2), "url": case.formatted_path, "method": case.method}) + "\n")
     _out.flush()

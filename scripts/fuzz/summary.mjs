@@ -13,6 +13,7 @@ const operations = Object.entries(spec.paths).flatMap(([path, methods]) => Objec
 const statuses = new Map(operations.map(label => [label, new Map()]))
 for (const line of readFileSync(callsFile, 'utf8').split('\n').filter(Boolean)) {
   const { operation, status } = JSON.parse(line)
+  if (!operation) continue
   const counts = statuses.get(operation) ?? new Map()
   counts.set(status, (counts.get(status) ?? 0) + 1)
   statuses.set(operation, counts)
