@@ -156,7 +156,7 @@ export class ChatService {
   async startDirect(actor: Actor | null, handles: string[]): Promise<Room> {
     const me = requireActor(actor)
     const others = await this.users.byHandles([...new Set(handles.map(h => h.toLowerCase()))])
-    if (others.length !== new Set(handles.map(h => h.toLowerCase())).size) throw new DomainError('not_found', 'Someone on the list does not exist', { handles: ['no such person'] })
+    if (others.length !== new Set(handles.map(h => h.toLowerCase())).size) throw new DomainError('invalid', 'Someone on the list does not exist', { handles: ['no such person'] })
     const participantIds = [...new Set([me.id, ...others.map(u => u.id)])].sort()
     if (participantIds.length < 2) throw new DomainError('invalid', 'Choose someone other than yourself', { handles: ['choose someone other than yourself'] })
     const id = conversationIdOf(participantIds)

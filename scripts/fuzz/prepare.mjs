@@ -26,7 +26,7 @@ async function signIn(handle) {
   keep(csrf)
   const { csrfToken } = await csrf.json()
   const form = new URLSearchParams({ csrfToken, handle, password: PASSWORD, json: 'true' })
-  const login = await fetch(`${base}/api/auth/callback/credentials`, { method: 'POST', redirect: 'manual', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie(), origin: base } })
+  const login = await fetch(`${base}/api/auth/callback/credentials`, { method: 'POST', redirect: 'manual', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': cookie(), 'origin': base } })
   keep(login)
   const session = jar.get('next-auth.session-token')
   if (!session) throw new Error(`could not sign in as ${handle} (${login.status})`)
