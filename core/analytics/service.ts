@@ -8,7 +8,7 @@ import type { UserService } from '../domain/users'
 import { type BatchOptions, type CohortDoc, type HourDoc, currentRun, runBatch, runs } from './batch'
 import type { METRICS, Counters } from './facts'
 import { DAY_MS, HOUR_MS, MINUTE_MS, SITE, activeUsersIn, addInto, floorTo, memberDelta } from './facts'
-import { SpeedLayer } from './speed'
+import { HOUR_TTL_S, SpeedLayer } from './speed'
 
 export interface Scope {
   /** The community's id, or SITE. */
@@ -19,6 +19,8 @@ export interface Scope {
 
 const UNIT: Record<Granularity, number> = { minute: MINUTE_MS, hour: HOUR_MS, day: DAY_MS }
 const MAX_DOCS = 10_000
+/** The speed layer keeps hours for HOUR_TTL_S: a batch cut-off must leave it a day of margin. */
+const OLDEST_CUTOFF_MS = HOUR_TTL_S * 1000 - DAY_MS
 
 interface Range { fromMs: number, toMs: number }
 
@@ -54,13 +56,17 @@ export class AnalyticsService {
     if (!isAdmin(requireActor(actor))) throw forbidden('Only site admins see the batch runs')
     const items = await runs(this.ports.store).find({}, { sort: { startedAt: -1 }, limit: 20 })
     const current = await currentRun(this.ports.store)
-    return { current: current?.runId ?? null, items: items.map(({ _id, ...rest }) => ({ id: _id, ...rest })) }
+    // The run's index is where the batch layer writes its views: internal, not part of the answer.
+    return { current: current?.runId ?? null, items: items.map(({ _id, index: _index, ...rest }) => ({ id: _id, ...rest })) }
   }
 
   async requestBatch(actor: Actor | null, cutoff?: string) {
     if (!isAdmin(requireActor(actor))) throw forbidden('Only site admins can start a batch run')
     // A cut-off in the future would leave events that arrive before it in neither layer.
     if (cutoff && Date.parse(cutoff) > Date.now()) throw new DomainError('invalid', 'The cut-off must not be in the future', { cutoff: ['must not be in the future'] })
+    // One further back than the speed layer keeps its hours would leave the events after it in
+    // neither layer, and make every read walk the speed layer's buckets from then on.
+    if (cutoff && Date.parse(cutoff) < Date.now() - OLDEST_CUTOFF_MS) throw new DomainError('invalid', 'The cut-off must be within the last 7 days', { cutoff: ['must be within the last 7 days'] })
     const result = await this.runBatch(cutoff ? { cutoffMs: Date.parse(cutoff) } : {})
     return (await this.batchRuns(actor)).items.find(r => r.id === result.runId)!
   }

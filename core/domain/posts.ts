@@ -1,4 +1,4 @@
-import type { Post, PostVersion } from '../../shared/schemas/post'
+import { POST_BODY_MAX, type Post, type PostVersion } from '../../shared/schemas/post'
 import type { ReactionKind } from '../../shared/schemas/events'
 import type { Ports } from '../ports'
 import { newEvent } from '../pipeline/events'
@@ -230,7 +230,7 @@ export class PostService {
       crosspostId = newId()
       await this.publisher.commit(newEvent('posts', 'post.created', crosspostId, into._id, {
         id: crosspostId, communityId: into._id, authorId: me.id, parentId: null, rootId: crosspostId,
-        title: doc.title || `Shared from ${community.name}`, body: `Shared from [${community.name}](${url}):\n\n${doc.body}`, tags: doc.tags,
+        title: doc.title || `Shared from ${community.name}`, body: crosspostBody(`Shared from [${community.name}](${url}):\n\n`, doc.body), tags: doc.tags,
         ...this.needsApproval(me, into, role),
       }, me.id))
       recorded = { type: 'community', communityId: into._id, postId: crosspostId }
@@ -245,4 +245,10 @@ export class PostService {
     if (crosspostId) await this.writeThrough(crosspostId)
     return { shareId, url, crosspostId }
   }
+}
+
+/** A crosspost's text: the note of where it comes from, then the original, cut to fit a post. */
+export function crosspostBody(note: string, original: string): string {
+  const text = `${note}${original}`
+  return text.length <= POST_BODY_MAX ? text : `${text.slice(0, POST_BODY_MAX - 1)}…`
 }

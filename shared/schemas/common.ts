@@ -21,8 +21,11 @@ export const tagSchema = z
 
 export const tagListSchema = z.array(tagSchema).max(12, 'at most 12 entries').default([])
 
+/** The opaque cursor a list gave out as its nextCursor: always base64url. */
+export const cursorSchema = z.string().max(200).regex(/^[A-Za-z0-9_-]*$/, 'not a cursor this API gave out')
+
 export const pageQuerySchema = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: cursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   q: z.string().trim().max(100).optional(),
 })

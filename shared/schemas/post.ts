@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { REACTION_KINDS } from './events'
-import { idSchema, slugSchema, tagSchema } from './common'
+import { cursorSchema, idSchema, slugSchema, tagSchema } from './common'
 import { userSummarySchema } from './user'
 
 export const reactionKindSchema = z.enum(REACTION_KINDS)
@@ -53,7 +53,8 @@ export const postVersionSchema = z.object({
 export type PostVersion = z.infer<typeof postVersionSchema>
 
 const title = z.string().trim().min(3, 'must be at least 3 characters').max(200, 'must be at most 200 characters')
-const body = z.string().trim().min(1, 'must not be empty').max(20_000, 'must be at most 20,000 characters')
+export const POST_BODY_MAX = 20_000
+const body = z.string().trim().min(1, 'must not be empty').max(POST_BODY_MAX, 'must be at most 20,000 characters')
 const tags = z.array(tagSchema).max(8, 'at most 8 tags')
 
 export const postCreateSchema = z.object({ title, body, tags: tags.default([]) }).strict()
@@ -79,7 +80,7 @@ export const searchQuerySchema = z.object({
   tag: tagSchema.optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: cursorSchema.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 })
 export const searchHitSchema = z.object({
