@@ -48,6 +48,7 @@ describe('the real stack from a checkout below a closed folder', () => {
     const ports = {
       C18N_KAFKA_PORT: await freePort(), C18N_KAFKA_CONTROLLER_PORT: await freePort(), C18N_ES_BASE_PORT: await freeEsBase(),
       C18N_MONGO_PORT: await freePort(), C18N_PG_PORT: await freePort(), C18N_REDIS_PORT: await freePort(), C18N_S3_PORT: await freePort(),
+      C18N_SPARK_MASTER_PORT: await freePort(), C18N_SPARK_MASTER_UI_PORT: await freePort(), C18N_SPARK_WORKER_PORT: await freePort(), C18N_SPARK_WORKER_UI_PORT: await freePort(),
     }
     env = {
       ...process.env,
