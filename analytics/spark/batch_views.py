@@ -16,6 +16,7 @@ Protocol with the caller: lines starting with `C18N_LOG ` are log lines, the las
 import argparse
 import json
 import sys
+import time
 import urllib.request
 from datetime import datetime, timezone
 
@@ -34,18 +35,24 @@ SKIP_LOG_LIMIT = 20
 BULK_DOCS = 1000
 
 
+STARTED = time.monotonic()
+
+
 def say(line):
-    print(f'C18N_LOG {line}', flush=True)
+    """A progress line for the run's log, with the seconds since the job started."""
+    print(f'C18N_LOG {line} ({time.monotonic() - STARTED:.1f} s)', flush=True)
 
 
 def read_log(spark, args):
     """The log before the cut-off. FerretDB lacks `$sample` (schema inference) and `collStats` (the
-    default partitioners), so the schema is given and the partitioner pages by _id. `data` comes as
-    the document's JSON text: every event type has other fields, and a malformed one may have none."""
+    default partitioners), so the schema is given, and the log is read in one query (--partitions 1,
+    the default) or paged by _id into that many partitions. `data` comes
+    as the document's JSON text: every event type has other fields, and a malformed one may have none."""
+    partitioner = 'PaginateIntoPartitionsPartitioner' if args.partitions > 1 else 'SinglePartitionPartitioner'
     schema = StructType([StructField(name, StringType()) for name in ('_id', 'type', 'time', 'status', 'data')])
     return (spark.read.format('mongodb').schema(schema)
             .option('connection.uri', args.mongo_uri).option('database', args.database).option('collection', 'events')
-            .option('partitioner', 'com.mongodb.spark.sql.connector.read.partitioner.PaginateIntoPartitionsPartitioner')
+            .option('partitioner', f'com.mongodb.spark.sql.connector.read.partitioner.{partitioner}')
             .option('partitioner.options.max.number.of.partitions', str(args.partitions))
             .option('aggregation.pipeline', json.dumps([{'$match': {'time': {'$lt': args.cutoff}}}]))
             .load())
@@ -171,12 +178,13 @@ def main():
     parser.add_argument('--database', required=True)
     parser.add_argument('--es-url', required=True)
     parser.add_argument('--es-index', required=True, help='the run\'s fresh index, already created with its mapping')
-    parser.add_argument('--partitions', type=int, default=4)
+    parser.add_argument('--partitions', type=int, default=1)
     args = parser.parse_args()
     cutoff_ms = int(datetime.strptime(args.cutoff, '%Y-%m-%dT%H:%M:%S.%f%z').timestamp() * 1000)
 
     spark = SparkSession.builder.appName(f'c18n-analytics-batch {args.run_id}').getOrCreate()
     spark.sparkContext.setLogLevel('WARN')
+    say(f'{args.run_id}: Spark session on {spark.sparkContext.master}')
     log = classify(read_log(spark, args)).persist()
     totals = log.agg(F.count(F.lit(1)).alias('events'), F.sum(F.when(F.col('reason').isNotNull(), 1).otherwise(0)).alias('malformed')).first()
     events, malformed = int(totals['events']), int(totals['malformed'] or 0)
@@ -190,6 +198,7 @@ def main():
     fact_rows = facts(log.where(F.col('reason').isNull() & (F.col('status') == 'applied'))).persist()
     write = bulk_writer(args.es_url.rstrip('/'), args.es_index)
     hour_views(fact_rows).rdd.map(hour_doc).foreachPartition(write)
+    say(f'{args.run_id}: hour views written')
     cohort_views(fact_rows, cutoff_ms).rdd.map(cohort_doc).foreachPartition(write)
     say(f'{args.run_id}: views written to {args.es_index}')
     print('C18N_RESULT ' + json.dumps({'events': events, 'malformed': malformed}), flush=True)

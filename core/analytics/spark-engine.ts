@@ -35,7 +35,7 @@ export function sparkConfigFromEnv(stores: { mongoUri: string | null, elasticsea
     master: env.SPARK_MASTER, submit: env.SPARK_SUBMIT || 'spark-submit', jars: env.SPARK_CONNECTOR_JARS || null,
     packages: env.SPARK_CONNECTOR_JARS ? null : env.SPARK_PACKAGES || MONGO_PACKAGE, python: env.PYSPARK_PYTHON || null,
     mongoUri: stores.mongoUri, database: databaseOf(stores.mongoUri), elasticsearchUrl: stores.elasticsearchUrl, indexName: stores.indexName,
-    jobDir: resolve(env.C18N_SPARK_JOB_DIR || join(process.cwd(), 'analytics/spark')), partitions: Number(env.C18N_SPARK_PARTITIONS || 4),
+    jobDir: resolve(env.C18N_SPARK_JOB_DIR || join(process.cwd(), 'analytics/spark')), partitions: Number(env.C18N_SPARK_PARTITIONS || 1),
   }
 }
 
@@ -57,7 +57,7 @@ export class SparkBatchEngine implements BatchEngine {
       ...(c.jars ? ['--jars', c.jars] : []), ...(c.packages ? ['--packages', c.packages] : []),
       ...(c.python ? ['--conf', `spark.pyspark.python=${c.python}`] : []),
       // Small views over a log of millions: a few shuffle partitions, no web UI of the driver.
-      '--conf', `spark.sql.shuffle.partitions=${c.partitions * 2}`, '--conf', 'spark.ui.enabled=false',
+      '--conf', `spark.sql.shuffle.partitions=${Math.max(2, c.partitions)}`, '--conf', 'spark.ui.enabled=false',
       join(c.jobDir, 'batch_views.py'),
       '--run-id', job.runId, '--cutoff', new Date(job.cutoffMs).toISOString(), '--mongo-uri', c.mongoUri, '--database', c.database,
       '--es-url', c.elasticsearchUrl, '--es-index', c.indexName(job.index), '--partitions', String(c.partitions),

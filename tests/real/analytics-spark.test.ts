@@ -46,6 +46,7 @@ describe('the batch layer on Spark', () => {
     expect(spark.name).toBe('spark')
     const cutoffMs = Date.now() - 60_000
     const result = await runBatch(ports, { engine: spark, cutoffMs, log: line => log.push(line) })
+    console.info(`the Spark batch run's log:\n  ${log.filter(line => !line.includes('skipped event')).join('\n  ')}`)
     expect(result).toMatchObject({ engine: 'spark', events: generated.records.length, malformed: generated.malformed, skipped: false })
     expect(log.some(line => /skipped event ev\w+: (unknown type|no valid time|data is not an object)/.test(line))).toBe(true)
     const current = await currentRun(ports.store)
