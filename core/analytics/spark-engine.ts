@@ -68,6 +68,9 @@ export class SparkBatchEngine implements BatchEngine {
     if (!existsSync(join(this.config.jobDir, 'batch_views.py'))) throw new Error(`the Spark job is missing: ${join(this.config.jobDir, 'batch_views.py')} (set C18N_SPARK_JOB_DIR)`)
     job.log(`batch ${job.runId}: submitting to Spark at ${this.config.master}`)
     const child = spawn(this.config.submit, this.args(job), { stdio: ['ignore', 'pipe', 'pipe'] })
+    // A driver outliving this process would hold the cluster's cores with nobody to read its result.
+    const stopDriver = () => child.kill('SIGTERM')
+    process.once('exit', stopDriver)
     const outcome: { result: BatchCounts | null, error: string | null } = { result: null, error: null }
     const tail: string[] = []
     const lines = (chunk: Buffer, pending: { text: string }, onLine: (line: string) => void) => {
@@ -90,7 +93,7 @@ export class SparkBatchEngine implements BatchEngine {
     const code = await new Promise<number | null>((done, fail) => {
       child.on('error', cause => fail(new Error(`could not start ${this.config.submit}: ${cause.message} (set SPARK_SUBMIT)`)))
       child.on('close', done)
-    })
+    }).finally(() => process.off('exit', stopDriver))
     if (code === 0 && outcome.result) return outcome.result
     throw new Error(`the Spark batch job ${job.runId} failed (exit ${code}) on ${this.config.master}: ${outcome.error ?? explain(tail)}`)
   }
