@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provision and run, on loopback, the real servers of the c18n streaming stack:
-# Kafka (KRaft), Elasticsearch 8, FerretDB (MongoDB wire protocol), Redis and an S3 server (versitygw).
-# Everything comes from the package registries this machine reaches (Maven Central, the Go module proxy, apt).
+# Kafka (KRaft), Elasticsearch 8, FerretDB (MongoDB wire protocol), Redis, an S3 server (versitygw) and a
+# Spark standalone cluster (one master, one worker) for the analytics batch layer.
+# Everything comes from the package registries this machine reaches (Maven Central, the Go module proxy, apt, PyPI).
 #
 #   infra/stack.sh provision   fetch/build into the cache once (idempotent)
 #   infra/stack.sh up          provision if needed, start what is not running, wait until healthy, write the env file
@@ -32,11 +33,21 @@ S3_ACCESS_KEY="${C18N_S3_ACCESS_KEY:-c18n-access}"
 S3_SECRET_KEY="${C18N_S3_SECRET_KEY:-c18n-secret-key}"
 S3_BUCKET="${C18N_S3_BUCKET:-c18n}"
 MONGO_DB="${C18N_MONGO_DB:-c18n}"
+SPARK_MASTER_PORT="${C18N_SPARK_MASTER_PORT:-7077}"
+SPARK_MASTER_UI_PORT="${C18N_SPARK_MASTER_UI_PORT:-8090}"
+SPARK_WORKER_PORT="${C18N_SPARK_WORKER_PORT:-7078}"
+SPARK_WORKER_UI_PORT="${C18N_SPARK_WORKER_UI_PORT:-8091}"
+SPARK_WORKER_CORES="${C18N_SPARK_WORKER_CORES:-2}"
+SPARK_WORKER_MEMORY="${C18N_SPARK_WORKER_MEMORY:-2g}"
+SPARK_DAEMON_HEAP="${C18N_SPARK_DAEMON_HEAP:-256m}"
 
 KAFKA_VERSION="${C18N_KAFKA_VERSION:-4.1.1}"
 ES_VERSION=8.14.1
 FERRETDB_VERSION="${C18N_FERRETDB_VERSION:-v1.24.2}"
 VERSITYGW_VERSION="${C18N_VERSITYGW_VERSION:-v1.8.0}"
+SPARK_VERSION="${C18N_SPARK_VERSION:-4.3.0}"
+# The pyspark sdist may already be on disk (it is 455 MB); otherwise pip fetches it from PyPI (or its own cache).
+PYSPARK_SDIST="${C18N_PYSPARK_SDIST:-/work/pipcache/pyspark-$SPARK_VERSION.tar.gz}"
 
 KAFKA_HEAP="${C18N_KAFKA_HEAP:-512m}"
 ES_HEAP="${C18N_ES_HEAP:-1g}"
@@ -48,8 +59,10 @@ KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
 ES_HOME="$CACHE/elasticsearch-$ES_VERSION"
 FERRETDB_HOME="$CACHE/ferretdb-$FERRETDB_VERSION"
 VERSITYGW_HOME="$CACHE/versitygw-$VERSITYGW_VERSION"
+SPARK_DIST="$CACHE/spark-$SPARK_VERSION"
+SPARK_VENV="$SPARK_DIST/venv"
 
-SERVICES=(kafka elasticsearch postgres ferretdb redis s3)
+SERVICES=(kafka elasticsearch postgres ferretdb redis s3 spark-master spark-worker)
 
 say() { printf 'infra: %s\n' "$*"; }
 die() {
@@ -221,8 +234,49 @@ provision_versitygw() {
   }
 }
 
+spark_connectors_digest() { sha256sum "$INFRA_DIR/spark/pom.xml" | cut -c1-16; }
+
+need_python_venv() {
+  command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' 2>/dev/null ||
+    die "Python 3 with venv is required for Spark (the pyspark package): apt-get install -y python3-venv"
+}
+
+# Spark itself: the pyspark package carries the whole distribution (jars, spark-class, spark-submit),
+# installed into a virtual environment of its own. Its connectors (MongoDB, Kafka) come from Maven Central.
+provision_spark() {
+  if [[ ! -f "$SPARK_VENV/.provisioned" ]]; then
+    refuse_if_running spark-master "$SPARK_VENV"
+    need_python_venv
+    say "provisioning Apache Spark $SPARK_VERSION (pyspark from PyPI, into a virtual environment)"
+    rm -rf "$SPARK_VENV"
+    mkdir -p "$SPARK_DIST"
+    local source="pyspark==$SPARK_VERSION" log="$SPARK_DIST/pip.log"
+    [[ -f "$PYSPARK_SDIST" ]] && source="$PYSPARK_SDIST"
+    { python3 -m venv "$SPARK_VENV" && "$SPARK_VENV/bin/pip" install -q --disable-pip-version-check "$source"; } >"$log" 2>&1 || {
+      tail -n 20 "$log" >&2
+      die "could not install pyspark $SPARK_VERSION (log: $log)"
+    }
+    echo "$SPARK_VERSION" >"$SPARK_VENV/.provisioned"
+  fi
+  local digest
+  digest="$(spark_connectors_digest)"
+  [[ -f "$SPARK_DIST/connectors/.provisioned" && "$(cat "$SPARK_DIST/connectors/.provisioned")" == "$digest" ]] && return 0
+  need_jdk_build
+  say "provisioning the Spark connectors (Maven Central: infra/spark/pom.xml)"
+  rm -rf "$SPARK_DIST/connectors"
+  # Only the connectors and their own clients: Spark, Scala, Hadoop and the logging jars are the distribution's.
+  mvn_q -f "$INFRA_DIR/spark/pom.xml" -Dc18n.buildDir="$SPARK_DIST/build" dependency:copy-dependencies -DincludeScope=runtime \
+    -DincludeArtifactIds=mongo-spark-connector_2.13,mongodb-driver-sync,mongodb-driver-core,bson,bson-record-codec,spark-sql-kafka-0-10_2.13,spark-token-provider-kafka-0-10_2.13,kafka-clients,commons-pool2 \
+    -DoutputDirectory="$SPARK_DIST/connectors" || die "Maven could not fetch the Spark connectors"
+  rm -rf "$SPARK_DIST/build"
+  echo "$digest" >"$SPARK_DIST/connectors/.provisioned"
+}
+
+spark_jars() { ls "$SPARK_DIST"/connectors/*.jar | paste -sd, -; }
+
 provisioned() {
-  [[ -f "$KAFKA_HOME/.provisioned" && -x "$FERRETDB_HOME/bin/ferretdb" && -x "$VERSITYGW_HOME/bin/versitygw" ]] &&
+  [[ -f "$SPARK_VENV/.provisioned" && -f "$SPARK_DIST/connectors/.provisioned" && "$(cat "$SPARK_DIST/connectors/.provisioned")" == "$(spark_connectors_digest)" ]] &&
+    [[ -f "$KAFKA_HOME/.provisioned" && -x "$FERRETDB_HOME/bin/ferretdb" && -x "$VERSITYGW_HOME/bin/versitygw" ]] &&
     [[ -f "$ES_HOME/.provisioned" && "$(cat "$ES_HOME/.provisioned")" == "$(es_sources_digest)" ]] &&
     command -v redis-server >/dev/null 2>&1
 }
@@ -241,6 +295,8 @@ cmd_provision() {
   provision_ferretdb &
   jobs+=($!)
   provision_versitygw &
+  jobs+=($!)
+  provision_spark &
   jobs+=($!)
   for job in "${jobs[@]}"; do
     wait "$job" || failed=1
@@ -262,6 +318,8 @@ address_of() {
     ferretdb) echo "$HOST:$MONGO_PORT" ;;
     redis) echo "$HOST:$REDIS_PORT" ;;
     s3) echo "http://$HOST:$S3_PORT" ;;
+    spark-master) echo "spark://$HOST:$SPARK_MASTER_PORT" ;;
+    spark-worker) echo "$HOST:$SPARK_WORKER_PORT" ;;
   esac
 }
 
@@ -273,6 +331,16 @@ port_of() {
     ferretdb) echo "$MONGO_PORT" ;;
     redis) echo "$REDIS_PORT" ;;
     s3) echo "$S3_PORT" ;;
+    spark-master) echo "$SPARK_MASTER_PORT" ;;
+    spark-worker) echo "$SPARK_WORKER_PORT" ;;
+  esac
+}
+
+# The web UI port each Spark daemon binds as well, and its variable (checked before start like the main ports).
+ui_port_of() {
+  case "$1" in
+    spark-master) echo "$SPARK_MASTER_UI_PORT C18N_SPARK_MASTER_UI_PORT" ;;
+    spark-worker) echo "$SPARK_WORKER_UI_PORT C18N_SPARK_WORKER_UI_PORT" ;;
   esac
 }
 
@@ -284,6 +352,8 @@ port_var_of() {
     ferretdb) echo "C18N_MONGO_PORT" ;;
     redis) echo "C18N_REDIS_PORT" ;;
     s3) echo "C18N_S3_PORT" ;;
+    spark-master) echo "C18N_SPARK_MASTER_PORT" ;;
+    spark-worker) echo "C18N_SPARK_WORKER_PORT" ;;
   esac
 }
 
@@ -296,6 +366,8 @@ marker_of() {
     ferretdb) echo "ferretdb" ;;
     redis) echo "redis-server" ;;
     s3) echo "versitygw" ;;
+    spark-master) echo "deploy.master.Master" ;;
+    spark-worker) echo "deploy.worker.Worker" ;;
   esac
 }
 
@@ -341,6 +413,13 @@ healthy() {
       local code
       code="$(curl -s -m 5 -o /dev/null -w '%{http_code}' "http://$HOST:$S3_PORT/" 2>/dev/null || true)"
       [[ "$code" =~ ^[1-5][0-9][0-9]$ ]]
+      ;;
+    spark-master)
+      curl -fsS -m 5 "http://$HOST:$SPARK_MASTER_UI_PORT/json/" 2>/dev/null | grep -Eq '"status" *: *"ALIVE"'
+      ;;
+    spark-worker)
+      # Healthy once the master counts it: jobs run on it from then on.
+      curl -fsS -m 5 "http://$HOST:$SPARK_MASTER_UI_PORT/json/" 2>/dev/null | grep -Eq '"aliveworkers" *: *[1-9]'
       ;;
   esac
 }
@@ -510,6 +589,34 @@ start_s3() {
     spawn s3 "$VERSITYGW_HOME/bin/versitygw" --port "$HOST:$S3_PORT" posix "$dir/data"
 }
 
+# Spark daemons: spark-class execs the JVM, so the pid file names the daemon itself. SPARK_LOCAL_IP keeps
+# every listener (RPC, block manager, UI) on loopback; executors run the venv's Python.
+spark_env() {
+  local dir="$STATE/spark"
+  mkdir -p "$dir/conf" "$dir/work" "$dir/tmp"
+  printf '%s\n' 'rootLogger.level = warn' 'rootLogger.appenderRef.stdout.ref = console' \
+    'appender.console.type = Console' 'appender.console.name = console' 'appender.console.layout.type = PatternLayout' \
+    'appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n' \
+    'logger.deploy.name = org.apache.spark.deploy' 'logger.deploy.level = info' >"$dir/conf/log4j2.properties"
+  printf '%s\n' "SPARK_CONF_DIR=$dir/conf" "SPARK_LOCAL_IP=$HOST" "SPARK_LOCAL_DIRS=$dir/tmp" \
+    "SPARK_DAEMON_MEMORY=$SPARK_DAEMON_HEAP" "PYSPARK_PYTHON=$SPARK_VENV/bin/python" "SPARK_LOG_DIR=$LOGS"
+}
+
+start_spark-master() {
+  local vars
+  mapfile -t vars < <(spark_env)
+  spawn spark-master env "${vars[@]}" "$SPARK_VENV/bin/spark-class" org.apache.spark.deploy.master.Master \
+    --host "$HOST" --port "$SPARK_MASTER_PORT" --webui-port "$SPARK_MASTER_UI_PORT"
+}
+
+start_spark-worker() {
+  local vars
+  mapfile -t vars < <(spark_env)
+  spawn spark-worker env "${vars[@]}" "$SPARK_VENV/bin/spark-class" org.apache.spark.deploy.worker.Worker \
+    --host "$HOST" --port "$SPARK_WORKER_PORT" --webui-port "$SPARK_WORKER_UI_PORT" \
+    --cores "$SPARK_WORKER_CORES" --memory "$SPARK_WORKER_MEMORY" --work-dir "$STATE/spark/work" "spark://$HOST:$SPARK_MASTER_PORT"
+}
+
 ensure_bucket() {
   local code
   code="$(curl -s -m 10 -o /dev/null -w '%{http_code}' --aws-sigv4 'aws:amz:us-east-1:s3' \
@@ -534,6 +641,11 @@ export S3_ACCESS_KEY=$S3_ACCESS_KEY
 export S3_SECRET_KEY=$S3_SECRET_KEY
 export S3_BUCKET=$S3_BUCKET
 export S3_REGION=us-east-1
+export SPARK_MASTER=spark://$HOST:$SPARK_MASTER_PORT
+export SPARK_SUBMIT=$SPARK_VENV/bin/spark-submit
+export SPARK_CONNECTOR_JARS=$(spark_jars)
+export PYSPARK_PYTHON=$SPARK_VENV/bin/python
+export SPARK_LOCAL_IP=$HOST
 EOF
 }
 
@@ -561,6 +673,11 @@ cmd_up() {
     fi
     if [[ "$svc" == kafka ]] && port_open "$KAFKA_CONTROLLER_PORT"; then
       die "kafka: controller port $KAFKA_CONTROLLER_PORT is taken by another process (stop it, or set C18N_KAFKA_CONTROLLER_PORT)"
+    fi
+    local ui
+    ui="$(ui_port_of "$svc")"
+    if [[ -n "$ui" ]] && port_open "${ui%% *}"; then
+      die "$svc: web UI port ${ui%% *} is taken by another process (stop it, or set ${ui#* })"
     fi
     to_start+=("$svc")
   done

@@ -6,10 +6,10 @@ import { parse } from 'yaml'
 const compose = parse(readFileSync(process.argv[2], 'utf8'))
 const problems = []
 const services = compose.services ?? {}
-for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio', 'app', 'worker']) {
+for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio', 'spark-master', 'spark-worker', 'app', 'worker']) {
   if (!services[name]) problems.push(`service ${name} is missing`)
 }
-for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio', 'app']) {
+for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio', 'spark-master', 'spark-worker', 'app']) {
   if (services[name] && !services[name].healthcheck) problems.push(`service ${name} has no health check`)
 }
 for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio']) {
@@ -17,7 +17,7 @@ for (const name of ['kafka', 'mongodb', 'redis', 'elasticsearch', 'minio']) {
 }
 for (const name of ['app', 'worker']) {
   const env = services[name]?.environment ?? {}
-  for (const key of ['KAFKA_BROKERS', 'MONGODB_URI', 'REDIS_URL', 'ELASTICSEARCH_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET']) {
+  for (const key of ['KAFKA_BROKERS', 'MONGODB_URI', 'REDIS_URL', 'ELASTICSEARCH_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET', 'SPARK_MASTER']) {
     if (!env[key]) problems.push(`${name} does not set ${key}`)
   }
 }

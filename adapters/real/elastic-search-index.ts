@@ -26,14 +26,15 @@ export class ElasticSearchIndex implements SearchIndex {
     await this.client.info()
   }
 
-  private name(index: string) { return `${this.prefix}${index}`.toLowerCase() }
+  /** The index's name in Elasticsearch (jobs that write to it directly, the Spark batch job, need it). */
+  indexName(index: string) { return `${this.prefix}${index}`.toLowerCase() }
 
   async ensureIndex(index: string, mapping: IndexMapping) {
     this.textFields.set(index, Object.entries(mapping).filter(([, t]) => t === 'text').map(([f]) => f))
-    if (await this.client.indices.exists({ index: this.name(index) })) return
+    if (await this.client.indices.exists({ index: this.indexName(index) })) return
     const properties = Object.fromEntries(Object.entries(mapping).map(([field, type]) => [field, FIELD[type]]))
     try {
-      await this.client.indices.create({ index: this.name(index), mappings: { dynamic: false, properties }, settings: { number_of_shards: 1, number_of_replicas: 0 } })
+      await this.client.indices.create({ index: this.indexName(index), mappings: { dynamic: false, properties }, settings: { number_of_shards: 1, number_of_replicas: 0 } })
     }
     catch (error) {
       // Two processes creating the same index at once: the other one won.
@@ -42,12 +43,12 @@ export class ElasticSearchIndex implements SearchIndex {
   }
 
   async put(index: string, id: string, document: SearchDocument) {
-    await this.client.index({ index: this.name(index), id, document })
+    await this.client.index({ index: this.indexName(index), id, document })
   }
 
   async putMany(index: string, documents: Array<{ id: string, document: SearchDocument }>) {
     if (!documents.length) return
-    const response = await this.client.bulk({ operations: documents.flatMap(({ id, document }) => [{ index: { _index: this.name(index), _id: id } }, document]) })
+    const response = await this.client.bulk({ operations: documents.flatMap(({ id, document }) => [{ index: { _index: this.indexName(index), _id: id } }, document]) })
     if (response.errors) {
       const failed = response.items.map(item => item.index?.error).find(Boolean)
       throw new Error(`bulk indexing into ${index} failed: ${failed?.reason ?? 'unknown error'}`)
@@ -55,13 +56,13 @@ export class ElasticSearchIndex implements SearchIndex {
   }
 
   async remove(index: string, id: string) {
-    await this.client.delete({ index: this.name(index), id }).catch((error) => {
+    await this.client.delete({ index: this.indexName(index), id }).catch((error) => {
       if (!isNotFound(error)) throw error
     })
   }
 
   async refresh(index: string) {
-    await this.client.indices.refresh({ index: this.name(index) })
+    await this.client.indices.refresh({ index: this.indexName(index) })
   }
 
   async search<T = SearchDocument>(index: string, query: SearchQuery): Promise<SearchResult<T>> {
@@ -74,7 +75,7 @@ export class ElasticSearchIndex implements SearchIndex {
     for (const [field, range] of Object.entries(query.ranges ?? {})) filter.push({ range: { [field]: range } })
     const must = words.length ? [{ multi_match: { query: words.join(' '), fields: textFields, operator: 'and' } }] : []
     const response = await this.client.search<T>({
-      index: this.name(index),
+      index: this.indexName(index),
       from: query.from ?? 0,
       size: query.size ?? 10,
       track_total_hits: true,
@@ -97,7 +98,7 @@ export class ElasticSearchIndex implements SearchIndex {
   }
 
   async dropIndex(index: string) {
-    await this.client.indices.delete({ index: this.name(index) }).catch((error) => {
+    await this.client.indices.delete({ index: this.indexName(index) }).catch((error) => {
       if (!isNotFound(error)) throw error
     })
     this.textFields.delete(index)

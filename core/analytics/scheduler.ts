@@ -9,8 +9,8 @@ export const analyticsQueue = () => `${deployment().replaceAll(':', '.')}.analyt
 
 /**
  * Schedules the batch layer as a repeatable job (BullMQ's job scheduler on Redis, the embedded
- * queue's schedule otherwise) and processes it here. A run that fails is retried by the queue and
- * resumes from its checkpoint.
+ * queue's schedule otherwise) and processes it here. A run that fails is retried by the queue,
+ * which starts it again from a clean index; the failure is recorded on the run meanwhile.
  */
 export async function startBatchScheduler(jobs: JobQueue, run: (options: BatchOptions) => Promise<BatchResult>, log: (line: string) => void = () => {}) {
   const stop = await jobs.process(analyticsQueue(), async (job) => {

@@ -6,6 +6,8 @@ import { DomainError, forbidden } from '../domain/errors'
 import type { PostDoc } from '../domain/posts-model'
 import type { UserService } from '../domain/users'
 import { type BatchOptions, type CohortDoc, type HourDoc, currentRun, runBatch, runs } from './batch'
+import type { BatchEngine } from './engine'
+import { batchEngineFor } from './engines'
 import type { METRICS, Counters } from './facts'
 import { DAY_MS, HOUR_MS, MINUTE_MS, SITE, activeUsersIn, addInto, floorTo, memberDelta } from './facts'
 import { HOUR_TTL_S, SpeedLayer } from './speed'
@@ -38,9 +40,12 @@ function point(start: number, counters: Counters, members: number): ActivityPoin
  */
 export class AnalyticsService {
   readonly speed: SpeedLayer
+  /** Spark in real mode (SPARK_MASTER), the in-process engine in embedded mode: see engines.ts. */
+  readonly engine: BatchEngine
 
   constructor(private readonly ports: Pick<Ports, 'store' | 'cache' | 'search'>, private readonly communities: CommunityService, private readonly users: UserService) {
     this.speed = new SpeedLayer(ports.cache)
+    this.engine = batchEngineFor(ports)
   }
 
   async setup() {
@@ -49,7 +54,7 @@ export class AnalyticsService {
 
   /** Recomputes the batch views now (the scheduler's job; admins can ask for it too). */
   runBatch(options: BatchOptions = {}) {
-    return runBatch(this.ports, options)
+    return runBatch(this.ports, { engine: this.engine, ...options })
   }
 
   async batchRuns(actor: Actor | null) {

@@ -99,6 +99,8 @@ export type Live = z.infer<typeof liveSchema>
 export const batchRunSchema = z.object({
   id: z.string(), cutoff: z.string(), status: z.enum(['running', 'done', 'abandoned']), startedAt: z.string(),
   finishedAt: z.string().nullable(), durationMs: z.number().nullable(), events: z.number().int(), resumed: z.number().int(),
+  // Runs recorded before the Spark batch layer lack these.
+  engine: z.enum(['embedded', 'spark']).optional(), malformed: z.number().int().optional(), error: z.string().nullable().optional(),
 })
 export const batchRunsSchema = z.object({ current: z.string().nullable(), items: z.array(batchRunSchema) })
 export const batchRunRequestSchema = z.object({ cutoff: isoTime.optional() }).strict()

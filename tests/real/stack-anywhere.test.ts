@@ -48,6 +48,7 @@ describe('the real stack from a checkout below a closed folder', () => {
     const ports = {
       C18N_KAFKA_PORT: await freePort(), C18N_KAFKA_CONTROLLER_PORT: await freePort(), C18N_ES_BASE_PORT: await freeEsBase(),
       C18N_MONGO_PORT: await freePort(), C18N_PG_PORT: await freePort(), C18N_REDIS_PORT: await freePort(), C18N_S3_PORT: await freePort(),
+      C18N_SPARK_MASTER_PORT: await freePort(), C18N_SPARK_MASTER_UI_PORT: await freePort(), C18N_SPARK_WORKER_PORT: await freePort(), C18N_SPARK_WORKER_UI_PORT: await freePort(),
     }
     env = {
       ...process.env,
@@ -77,6 +78,6 @@ describe('the real stack from a checkout below a closed folder', () => {
 
     await run('bash', [join(checkout, 'infra/stack.sh'), 'down'], { env, cwd: checkout })
     const status = await run('bash', [join(checkout, 'infra/stack.sh'), 'status'], { env, cwd: checkout }).catch(error => error as { stdout: string, code: number })
-    expect(status.stdout.trim().split('\n').map(line => line.split(/\s+/).at(-1))).toEqual(['down', 'down', 'down', 'down', 'down', 'down'])
+    expect(status.stdout.trim().split('\n').map(line => line.split(/\s+/).at(-1))).toEqual(Array.from({ length: 8 }, () => 'down')) // six servers and Spark's master and worker
   }, 300_000)
 })

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { factOf } from '../../core/analytics/facts'
 import { deployment } from '../../core/analytics/speed'
-import { runs } from '../../core/analytics/batch'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { closePorts, createPorts } from '../../adapters/factory'
+import { currentRun, runBatch, runs } from '../../core/analytics/batch'
+import { eventLog } from '../../core/pipeline/event-log'
+import { generateLog, shuffled, viewDocs } from '../support/analytics-log'
 import { eventually } from '../contract/suites/wait'
 import { activity, commitAt, days, hours, recompute } from '../support/analytics'
 import { fakeClock } from '../support/clock'
@@ -56,30 +62,55 @@ describe('analytics, embedded', () => {
     expect(site.points.at(-1)!.members).toBe(3)
   })
 
-  it('resumes an interrupted batch run from its checkpoint, and does not compute a cut-off twice', async () => {
+  it('leaves the previous views serving when a run dies half way, and starts that run again from a clean index', async () => {
     const { domain, make } = await freshDomain()
     const [ann, ben] = [await make('ann'), await make('ben')]
     const quay = await community(domain, ann.actor, 'quay')
     const now = Date.now()
     await activity(domain, quay.id, [ann.id, ben.id], Array.from({ length: 12 }, (_, i) => now - hours(12 - i)))
+    const first = await domain.analytics.runBatch({ cutoffMs: floorMinute(now - hours(6)) })
     const cutoffMs = floorMinute(now - 10 * MINUTE)
     // The run's clock stands still but between the attempts: the run lasted exactly that gap.
     const clock = fakeClock(now)
-    await expect(domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0, interruptAfterEvents: 10, now: clock.now })).rejects.toThrow(/interrupted/)
-    expect((await runs(domain.ports.store).find({}))[0]).toMatchObject({ status: 'running' })
+    await expect(domain.analytics.runBatch({ cutoffMs, interruptAfterEvents: 10, now: clock.now })).rejects.toThrow(/interrupted/)
+    expect(await runs(domain.ports.store).findOne({ _id: `run-${cutoffMs.toString(36)}` })).toMatchObject({ status: 'running', error: expect.stringMatching(/interrupted/) })
+    expect((await currentRun(domain.ports.store))?.runId).toBe(first.runId)
     clock.advance(90_000)
-    const resumed = await domain.analytics.runBatch({ cutoffMs, checkpointEveryMs: 0, now: clock.now })
-    expect(resumed).toMatchObject({ resumed: true, skipped: false, durationMs: 0 })
-    const again = await domain.analytics.runBatch({ cutoffMs })
-    expect(again).toMatchObject({ skipped: true, events: resumed.events })
-    const [run] = await runs(domain.ports.store).find({})
-    expect(run).toMatchObject({ status: 'done', resumed: 1, cutoff: new Date(cutoffMs).toISOString(), durationMs: 90_000 })
+    const again = await domain.analytics.runBatch({ cutoffMs, now: clock.now })
+    expect(again).toMatchObject({ resumed: true, skipped: false, durationMs: 0 })
+    expect(await domain.analytics.runBatch({ cutoffMs })).toMatchObject({ skipped: true, events: again.events })
+    const run = await runs(domain.ports.store).findOne({ _id: again.runId })
+    expect(run).toMatchObject({ status: 'done', resumed: 1, error: null, cutoff: new Date(cutoffMs).toISOString(), durationMs: 90_000 })
     expect(run).toMatchObject({ startedAt: new Date(now).toISOString(), finishedAt: new Date(now + 90_000).toISOString() })
     const range = { fromMs: now - hours(13), toMs: now }
     const answer = await domain.analytics.series(ann.actor, { community: 'quay', granularity: 'hour', ...range })
     const expected = await recompute(domain, { communityId: quay.id }, Date.parse(answer.from), Date.parse(answer.to), hours(1))
     expect(metrics(answer.points)).toEqual(expected.points)
   })
+
+  it('computes the same views whatever order the log comes in, and counts and skips malformed events', async () => {
+    const generated = generateLog({ events: 20_000, endMs: floorMinute(Date.now()) - hours(1) })
+    const cutoffMs = floorMinute(Date.now())
+    const views = []
+    for (const order of [generated.records, shuffled(generated.records, 7)]) {
+      const ports = await createPorts({ dataDir: mkdtempSync(join(tmpdir(), 'c18n-views-')) })
+      try {
+        for (const record of order) await eventLog(ports.store).insertOne(record)
+        const lines: string[] = []
+        const result = await runBatch(ports, { cutoffMs, log: line => lines.push(line) })
+        expect(result).toMatchObject({ engine: 'embedded', events: generated.records.length, malformed: generated.malformed })
+        expect(lines.filter(line => / skipped event ev\w+: /.test(line))).toHaveLength(20)
+        expect(lines.some(line => line.includes(`skipped ${generated.malformed} malformed events in all`))).toBe(true)
+        views.push(await viewDocs(ports.search, (await currentRun(ports.store))!.index))
+      }
+      finally {
+        await closePorts(ports)
+      }
+    }
+    expect(views[0]!.hours.length).toBeGreaterThan(1000)
+    expect(views[0]!.cohorts.length).toBeGreaterThan(10)
+    expect(views[1]).toEqual(views[0])
+  }, 120_000)
 
   it('counts a write in the live view within a second', async () => {
     const { domain, make } = await freshDomain()
