@@ -24,7 +24,17 @@ export function oktaSettings() {
   return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, allowedDomains }
 }
 
-/** Sessions are JWTs holding only the user id; pages and routes look the user up. */
+/** How long a session lasts unused (hours, C18N_SESSION_HOURS, 12 by default); each use within it renews it. */
+export function sessionMaxAgeSeconds(): number {
+  const hours = Number(process.env.C18N_SESSION_HOURS ?? 12)
+  return Math.round((Number.isFinite(hours) && hours > 0 ? hours : 12) * 60 * 60)
+}
+
+/**
+ * Sessions are JWTs holding the user id and the user's session version when it was issued;
+ * pages and routes look the user up, and a token of an older version (signed out, "sign out
+ * everywhere") is no session at all.
+ */
 export function authOptions(): AuthOptions {
   const providers: AuthOptions['providers'] = []
   if (localAccountsEnabled()) {
@@ -46,9 +56,15 @@ export function authOptions(): AuthOptions {
   }
   return {
     secret: authSecret(),
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: sessionMaxAgeSeconds(), updateAge: Math.min(60 * 60, Math.floor(sessionMaxAgeSeconds() / 4)) },
     pages: { signIn: '/signin', error: '/signin' },
     providers,
+    events: {
+      // Signing out ends the session server-side: the cookie's token stops working even if kept.
+      async signOut({ token }) {
+        if (token?.sub) await (await useDomain()).sessions.revokeAll(token.sub)
+      },
+    },
     callbacks: {
       signIn({ account, profile }) {
         if (account?.provider !== 'okta') return true
@@ -69,10 +85,14 @@ export function authOptions(): AuthOptions {
           delete token.email
         }
         else if (user) token.sub = user.id
+        // Issued now: the token holds the version that ends it when raised.
+        if (user && token.sub) token.sv = await (await useDomain()).sessions.current(token.sub)
         return token
       },
       async session({ session, token }) {
-        const user = token.sub ? await (await useDomain()).users.byId(token.sub) : null
+        const domain = await useDomain()
+        if (!token.sub || !(await domain.sessions.valid(token.sub, token.sv))) return { expires: session.expires } as typeof session
+        const user = await domain.users.byId(token.sub)
         if (user) session.user = { id: user.id, handle: user.handle, name: user.displayName, image: user.avatarUrl, role: user.role } as typeof session.user
         return session
       },
