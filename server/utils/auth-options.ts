@@ -24,6 +24,14 @@ export function oktaSettings() {
   return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, allowedDomains }
 }
 
+/** Thrown for a token whose session was ended (signed out, signed out everywhere). */
+class SessionRevokedError extends Error {
+  constructor() {
+    super('This session has ended: sign in again')
+    this.name = 'SessionRevokedError'
+  }
+}
+
 /** How long a session lasts unused (hours, C18N_SESSION_HOURS, 12 by default); each use within it renews it. */
 export function sessionMaxAgeSeconds(): number {
   const hours = Number(process.env.C18N_SESSION_HOURS ?? 12)
@@ -59,6 +67,14 @@ export function authOptions(): AuthOptions {
     session: { strategy: 'jwt', maxAge: sessionMaxAgeSeconds(), updateAge: Math.min(60 * 60, Math.floor(sessionMaxAgeSeconds() / 4)) },
     pages: { signIn: '/signin', error: '/signin' },
     providers,
+    logger: {
+      // A revoked session is an answer, not a fault: it is not logged as one.
+      error(code, metadata) {
+        const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata
+        if (code === 'JWT_SESSION_ERROR' && cause instanceof SessionRevokedError) return
+        console.error(`[next-auth][error][${code}]`, metadata)
+      },
+    },
     events: {
       // Signing out ends the session server-side: the cookie's token stops working even if kept.
       async signOut({ token }) {
@@ -87,12 +103,12 @@ export function authOptions(): AuthOptions {
         else if (user) token.sub = user.id
         // Issued now: the token holds the version that ends it when raised.
         if (user && token.sub) token.sv = await (await useDomain()).sessions.current(token.sub)
+        // Read later: a token of an older version is refused, and next-auth clears its cookie.
+        else if (token.sub && !(await (await useDomain()).sessions.valid(token.sub, token.sv))) throw new SessionRevokedError()
         return token
       },
       async session({ session, token }) {
-        const domain = await useDomain()
-        if (!token.sub || !(await domain.sessions.valid(token.sub, token.sv))) return { expires: session.expires } as typeof session
-        const user = await domain.users.byId(token.sub)
+        const user = token.sub ? await (await useDomain()).users.byId(token.sub) : null
         if (user) session.user = { id: user.id, handle: user.handle, name: user.displayName, image: user.avatarUrl, role: user.role } as typeof session.user
         return session
       },

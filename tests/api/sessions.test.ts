@@ -45,7 +45,7 @@ describe('sessions that end', () => {
     const socket = await LiveClient.connect(baseURL(), { cookie: there.cookieHeader })
     sockets.push(socket)
     expect((await socket.next(f => f.type === 'hello')).userId).toBeTruthy()
-    expect((await here.post('/api/me/sign-out-everywhere')).status).toBe(204)
+    expect((await here.post('/api/me/sign-out-everywhere', { confirm: true })).status).toBe(204)
     expect((await there.get('/api/me')).status).toBe(401)
     expect((await here.get('/api/me')).status).toBe(401)
     expect(await socket.waitClosed(10_000)).toMatchObject({ code: 4401 })
