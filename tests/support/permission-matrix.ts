@@ -375,11 +375,12 @@ async function sees(place: Place, w: World, who: Who, ref: Ref, baseURL: string)
       return page.status === 200 && has(page.text)
     }
     case 'search': {
-      const found = ref.kind === 'message'
-        ? await client.get(`/api/messages/search?q=${ref.token}`)
-        : await client.get(`/api/search?q=${ref.token}`)
-      if (found.status !== 200) return false
-      return (found.json.items as Array<{ post?: { id: string }, message?: { id: string } }>).some(i => (i.post ?? i.message)?.id === ref.id)
+      // Posts are found by their words, by their tag, and among the newest with no query at all.
+      const asked = ref.kind === 'message'
+        ? [`/api/messages/search?q=${ref.token}`]
+        : [`/api/search?q=${ref.token}`, `/api/search?tag=${ref.token}`, '/api/search?limit=50']
+      const answers = await Promise.all(asked.map(path => client.get(path)))
+      return answers.some(found => found.status === 200 && (found.json.items as Array<{ post?: { id: string }, message?: { id: string } }>).some(i => (i.post ?? i.message)?.id === ref.id))
     }
     case 'live':
       return shownIn(w.sockets[who].frames, ref)
@@ -475,7 +476,7 @@ export function permissionMatrix(baseURL: () => string) {
           baseURL: url,
           post: async (who, w, title, body = 'the words of it') => {
             const token = unique('post').replace(/-/g, '')
-            const created = await w.clients[who].post(`/api/communities/${w.slug}/posts`, { title: `${title} ${token}`, body, tags: [] })
+            const created = await w.clients[who].post(`/api/communities/${w.slug}/posts`, { title: `${title} ${token}`, body, tags: [token] })
             expect(created.status).toBe(201)
             return { kind: 'post', id: created.json.id, token, room: `posts:${w.communityId}` }
           },
