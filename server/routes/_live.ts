@@ -14,6 +14,10 @@ function useHub() {
     // Listening for ended sessions before the first connection opens: none slips through.
     await made.ready()
     return made
+  }).catch((error) => {
+    // Not listening yet: the next connection tries again rather than inheriting the failure.
+    hub = null
+    throw error
   })
   return hub
 }

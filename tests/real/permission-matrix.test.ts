@@ -15,6 +15,8 @@ const ns = `c18n-pm${Date.now().toString(36)}`
 const shared = {
   MONGODB_URI: withDatabase(env.MONGODB_URI, `${ns}-matrix`), ELASTICSEARCH_INDEX_PREFIX: `${ns}-`, C18N_TOPIC_NAMESPACE: ns,
   C18N_RUN_CONSUMERS: 'false', AUTH_SECRET: 'matrix-secret',
+  // On a busy machine the worker may take more than the default 10 s to persist a seed write.
+  C18N_WRITE_TIMEOUT_MS: '45000',
 }
 let worker: ChildProcess
 let server: RunningServer | null = null
