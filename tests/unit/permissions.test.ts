@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LiveHub } from '../../server/utils/live-hub'
 import { SessionService, SESSION_VERSION_TTL_MS } from '../../core/domain/sessions'
 import { queue } from '../../core/pipeline/projections/moderation'
+import { POSTS_INDEX } from '../../core/pipeline/indexer'
 import { suggestionsKey } from '../../core/suggestions/suggester'
 import { eventually } from '../contract/suites/wait'
 import { freshDomain } from './helpers'
@@ -95,6 +96,29 @@ describe('history of deleted content', () => {
     await expect(domain.posts.history(null, post.id)).rejects.toMatchObject({ kind: 'not_found' })
     await expect(domain.posts.history(ben.actor, post.id)).rejects.toMatchObject({ kind: 'not_found' })
     expect((await domain.posts.history(ann.actor, post.id)).map(v => v.title)).toContain('Gone soon')
+  })
+})
+
+describe('the search index follows a change of visibility', () => {
+  it('re-indexes a community\'s posts when it goes private, and search asks what the reader may read now', async () => {
+    const { domain, make } = await freshDomain()
+    const [ann, ben] = [await make('ann'), await make('ben')]
+    await domain.communities.create(ann.actor, community('attic'))
+    const post = await domain.posts.create(ann.actor, 'attic', { title: 'Dusty boxes', body: 'in the attic', tags: ['boxes'] })
+    const indexedAs = async (visibility: string) => {
+      await domain.ports.search.refresh(POSTS_INDEX)
+      return (await domain.ports.search.search(POSTS_INDEX, { filters: { visibility }, size: 50 })).hits.map(h => h.id)
+    }
+    await eventually(async () => expect(await indexedAs('public')).toContain(post.id))
+    expect((await domain.search.searchPosts(ben.actor, { q: 'dusty', limit: 10 })).items.map(i => i.post.id)).toEqual([post.id])
+    await domain.communities.update(ann.actor, 'attic', { visibility: 'private' })
+    // At once, before the indexer has heard of it: the query is limited to what ben may read now.
+    for (const query of [{ q: 'dusty' }, { tag: 'boxes' }, {}]) {
+      expect((await domain.search.searchPosts(ben.actor, { ...query, limit: 50 })).items.map(i => i.post.id)).not.toContain(post.id)
+    }
+    await eventually(async () => expect(await indexedAs('private')).toContain(post.id))
+    expect(await indexedAs('public')).not.toContain(post.id)
+    expect((await domain.search.searchPosts(ann.actor, { q: 'dusty', limit: 10 })).items.map(i => i.post.id)).toEqual([post.id])
   })
 })
 
