@@ -9,6 +9,8 @@ export interface RoomListener {
   /** The server no longer holds everything missed: reload the room from the API. */
   reset?: () => void
   subscribed?: () => void
+  /** The server stopped following the room for us (removed, banned, made private): the reason. */
+  revoked?: (message: string) => void
 }
 
 interface RoomState { seq: number | null, listeners: Set<RoomListener> }
@@ -70,7 +72,7 @@ class LiveConnection {
       else call.reject(new Error(frame.message))
       return
     }
-    if (!('room' in frame)) return
+    if (!('room' in frame) || !frame.room) return
     const state = this.rooms.get(frame.room)
     if (!state) return
     const each = (act: (listener: RoomListener) => void) => state.listeners.forEach(act)
@@ -90,6 +92,10 @@ class LiveConnection {
         return each(l => l.typing?.({ userId: frame.userId, name: frame.name }))
       case 'presence':
         return each(l => l.presence?.(frame.online))
+      case 'error':
+        // A revoked subscription is not asked for again on reconnect.
+        this.rooms.delete(frame.room)
+        return each(l => l.revoked?.(frame.message))
     }
   }
 

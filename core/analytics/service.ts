@@ -230,7 +230,7 @@ export class AnalyticsService {
   private async trendingPosts(scope: Scope, admin: boolean, nowMs: number) {
     const ranked = await this.speed.trending('posts', scope.id, 10, nowMs)
     const posts = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: ranked.map(r => r.id) } })
-    const byId = new Map(posts.filter(p => !p.deleted).map(p => [p._id, p]))
+    const byId = new Map(posts.filter(p => !p.deleted && !p.held).map(p => [p._id, p]))
     const communities = await this.ports.store.collection<CommunityDoc>('communities').find({ _id: { $in: [...new Set(posts.map(p => p.communityId))] } })
     const community = new Map(communities.map(c => [c._id, c]))
     return ranked.flatMap(({ id, score }) => {

@@ -14,6 +14,7 @@ import { newId } from './ids'
 import { type Page, cursorAfter, paginate } from './pagination'
 import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
+import { activeBan, banMessage } from './moderation'
 
 export const MESSAGES_INDEX = 'messages'
 const ROOM_LIST_LIMIT = 200
@@ -29,6 +30,8 @@ export interface RoomAccess {
   canWrite: boolean
   /** May delete anyone's message: the community's owner and moderators, site admins in public rooms. */
   canModerate: boolean
+  /** Why the asker may not write or react here for now (a community mute or ban), if so. */
+  silenced?: string | null
 }
 
 export function parseRoomId(roomId: string): { kind: RoomKind, targetId: string } {
@@ -47,6 +50,7 @@ export class ChatService {
     private readonly users: UserService,
     private readonly communities: CommunityService,
     private readonly publisher: EventPublisher,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private get messages() { return this.ports.store.collection<MessageDoc>('messages') }
@@ -74,7 +78,13 @@ export class ChatService {
     if (kind === 'community') {
       const { doc, role } = await this.communities.visibleById(me, targetId).catch(() => { throw notFound('Room') })
       const staff = role === 'owner' || role === 'moderator'
-      return { id: roomId, kind, targetId, title: doc.name, href: `/c/${doc.slug}`, participantIds: [], canWrite: !!role || isAdmin(me), canModerate: staff || isAdmin(me) }
+      // A mute or ban means the same in the community's room as on its posts.
+      const ban = await activeBan(this.ports.store, doc._id, me.id, this.now())
+      if (ban?.mode === 'ban' && !isAdmin(me)) throw forbidden(banMessage(ban, doc.name))
+      return {
+        id: roomId, kind, targetId, title: doc.name, href: `/c/${doc.slug}`, participantIds: [], canWrite: (!!role || isAdmin(me)) && !ban, canModerate: staff || isAdmin(me),
+        silenced: ban ? banMessage(ban, doc.name) : null,
+      }
     }
     if (kind === 'group') {
       // The stored group alone: every message checks access, and member names are not needed for it.
@@ -202,6 +212,7 @@ export class ChatService {
   async send(actor: Actor | null, roomId: string, input: { body: string, parentId?: string | null }): Promise<Message> {
     const me = requireActor(actor)
     const room = await this.access(me, roomId)
+    if (room.silenced) throw forbidden(room.silenced)
     if (!room.canWrite) throw forbidden('Join to write in this room')
     const parentId = input.parentId ?? null
     if (parentId) {
@@ -216,7 +227,8 @@ export class ChatService {
 
   async edit(actor: Actor | null, id: string, body: string): Promise<Message> {
     const me = requireActor(actor)
-    const { doc } = await this.message(me, id)
+    const { doc, room } = await this.message(me, id)
+    if (room.silenced) throw forbidden(room.silenced)
     if (doc.authorId !== me.id) throw forbidden('Only the author can edit a message')
     if (doc.deleted) throw conflict('A deleted message cannot be edited')
     await this.publisher.commit(newEvent('messages', 'message.edited', id, doc.roomId, { id, roomId: doc.roomId, body }, me.id))
@@ -234,7 +246,8 @@ export class ChatService {
 
   async react(actor: Actor | null, id: string, kind: ReactionKind, on: boolean): Promise<Message> {
     const me = requireActor(actor)
-    const { doc } = await this.message(me, id)
+    const { doc, room } = await this.message(me, id)
+    if (room.silenced) throw forbidden(room.silenced)
     if (doc.deleted) throw conflict('A deleted message takes no reactions')
     const exists = !!(await this.ports.store.collection('message_reactions').findOne({ _id: reactionId(id, me.id, kind) }))
     if (on && exists) throw conflict(`You already reacted with ${kind}`)

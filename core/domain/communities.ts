@@ -8,6 +8,7 @@ import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
 import { activeBan, banMessage } from './moderation'
+import { announceAccessChange, communityRooms } from '../realtime/access'
 
 export type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
@@ -17,7 +18,7 @@ const toCommunity = ({ _id, ...rest }: CommunityDoc): Community => ({ id: _id, .
 const membershipId = (communityId: string, userId: string) => `${communityId}:${userId}`
 
 export class CommunityService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly users: UserService, private readonly publisher: EventPublisher, private readonly now: () => number = Date.now) {}
+  constructor(private readonly ports: Pick<Ports, 'store' | 'search' | 'cache'>, private readonly users: UserService, private readonly publisher: EventPublisher, private readonly now: () => number = Date.now) {}
 
   private async commit(aggregate: 'communities' | 'memberships', type: string, communityId: string, data: Record<string, unknown>, actor: Actor) {
     await this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
@@ -84,7 +85,8 @@ export class CommunityService {
       const result = await this.ports.search.search(COMMUNITIES_INDEX, { text: query.q, filters: { visibility: 'public' }, from, size: query.limit })
       const docs = await this.communities.find({ _id: { $in: result.hits.map(hit => hit.id) } })
       const byId = new Map(docs.map(doc => [doc._id, doc]))
-      const items = await Promise.all(result.hits.map(hit => byId.get(hit.id)).filter((d): d is CommunityDoc => !!d).map(doc => this.view(actor, doc)))
+      // The index may not have heard yet that a community went private: the store decides.
+      const items = await Promise.all(result.hits.map(hit => byId.get(hit.id)).filter((d): d is CommunityDoc => !!d && d.visibility === 'public').map(doc => this.view(actor, doc)))
       return { items, nextCursor: from + query.limit < result.total ? offsetCursor(from + query.limit) : null }
     }
     const page = await paginate(this.communities, { visibility: 'public' }, { key: 'slug', order: 'asc', limit: query.limit, cursor: query.cursor })
@@ -108,6 +110,7 @@ export class CommunityService {
     const allowed = isAdmin(me) || role === 'owner' || (role === 'moderator' && !ownerOnly)
     if (!allowed) throw forbidden(ownerOnly ? 'Only the owner can change visibility or approval' : 'Only the owner and moderators can edit the community')
     await this.commit('communities', 'community.updated', doc._id, { id: doc._id, communityId: doc._id, changes }, me)
+    if (changes.visibility && changes.visibility !== doc.visibility) await announceAccessChange(this.ports.cache, communityRooms(doc._id), `${doc.name} is now ${changes.visibility}`)
     return { ...toCommunity(await this.byId(doc._id)), myRole: role }
   }
 
@@ -143,6 +146,7 @@ export class CommunityService {
     if (!role) throw conflict('You are not a member')
     if (role === 'owner') throw conflict('The owner cannot leave; hand the community to someone else first')
     await this.commit('memberships', 'membership.left', doc._id, { communityId: doc._id, userId: me.id }, me)
+    await announceAccessChange(this.ports.cache, communityRooms(doc._id), `You left ${doc.name}`)
   }
 
   /** Owners remove anyone but themselves; moderators remove plain members. */
@@ -155,6 +159,7 @@ export class CommunityService {
     const allowed = isAdmin(me) || (role === 'owner' && targetRole !== 'owner') || (role === 'moderator' && targetRole === 'member')
     if (!allowed) throw forbidden('You may not remove this member')
     await this.commit('memberships', 'membership.left', doc._id, { communityId: doc._id, userId, removedBy: me.id }, me)
+    await announceAccessChange(this.ports.cache, communityRooms(doc._id), `You were removed from ${doc.name}`)
   }
 
   async changeRole(actor: Actor | null, slug: string, userId: string, newRole: Exclude<MemberRole, 'owner'>): Promise<Membership> {

@@ -7,6 +7,7 @@ import { type Page, paginate } from './pagination'
 import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
+import { announceAccessChange } from '../realtime/access'
 
 type GroupDoc = Omit<Group, 'id' | 'members'> & { _id: string }
 
@@ -14,7 +15,7 @@ const MAX_MEMBERS = 200
 
 /** User groups: an owner and members; only members see a group. */
 export class GroupService {
-  constructor(private readonly ports: Pick<Ports, 'store'>, private readonly users: UserService, private readonly publisher: EventPublisher) {}
+  constructor(private readonly ports: Pick<Ports, 'store' | 'cache'>, private readonly users: UserService, private readonly publisher: EventPublisher) {}
 
   private async commit(type: string, id: string, data: Record<string, unknown>, actor: Actor) {
     await this.publisher.commit(newEvent('groups', type, id, id, { id, ...data }, actor.id))
@@ -101,11 +102,13 @@ export class GroupService {
     if (!group.memberIds.includes(userId)) throw notFound('Member')
     if (userId === group.ownerId) throw conflict('The owner cannot leave the group; delete it instead')
     await this.commit('group.member_removed', id, { userId }, me)
+    await announceAccessChange(this.ports.cache, [`group:${id}`], leaving ? `You left ${group.name}` : `You were removed from ${group.name}`)
     return this.current(id)
   }
 
   async remove(actor: Actor | null, id: string): Promise<void> {
-    await this.owned(actor, id)
+    const group = await this.owned(actor, id)
     await this.commit('group.deleted', id, {}, actor!)
+    await announceAccessChange(this.ports.cache, [`group:${id}`], `${group.name} was deleted`)
   }
 }

@@ -13,6 +13,7 @@ import { EventPublisher } from '../pipeline/publisher'
 import { AuditService } from './audit'
 import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
+import { SessionService } from './sessions'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -40,6 +41,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const chat = new ChatService(ports, users, communities, publisher)
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
+  const sessions = new SessionService(ports)
   return {
     ports,
     publisher,
@@ -54,6 +56,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     chat,
     suggestions,
     audit,
+    sessions,
     async setup() {
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
       await ports.store.collection('events').createIndex({ time: 1 })

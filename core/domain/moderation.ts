@@ -12,6 +12,7 @@ import { type Page, checkCursor, paginate } from './pagination'
 import type { PostDoc } from './posts-model'
 import type { PostService } from './posts'
 import type { UserService } from './users'
+import { announceAccessChange, communityRooms } from '../realtime/access'
 
 export const isModeratorRole = (role: MemberRole | string | null) => role === 'owner' || role === 'moderator'
 
@@ -37,7 +38,7 @@ export const banMessage = (ban: BanDoc, communityName: string) =>
  */
 export class ModerationService {
   constructor(
-    private readonly ports: Pick<Ports, 'store'>,
+    private readonly ports: Pick<Ports, 'store' | 'cache'>,
     private readonly users: UserService,
     private readonly communities: CommunityService,
     private readonly posts: PostService,
@@ -121,6 +122,8 @@ export class ModerationService {
     if (targetRole === 'owner' || (targetRole === 'moderator' && myRole !== 'owner' && !isAdmin(me))) throw forbidden('Only the owner can ban a moderator, and nobody the owner')
     await this.publisher.commit(newEvent('memberships', 'member.banned', community._id, community._id, { communityId: community._id, ...input }, me.id))
     if (input.mode === 'ban' && targetRole) await this.publisher.commit(newEvent('memberships', 'membership.left', community._id, community._id, { communityId: community._id, userId: input.userId, removedBy: me.id }, me.id))
+    // A ban takes the member out of the room and its stream at once; a mute leaves them reading.
+    if (input.mode === 'ban') await announceAccessChange(this.ports.cache, communityRooms(community._id), `You are banned from ${community.name}`)
     const { communityId, userId, mode, until, reason, at } = (await bans(this.ports.store).findOne({ _id: `${community._id}:${input.userId}` }))!
     return { communityId, userId, mode, until, reason, at }
   }

@@ -5,6 +5,8 @@ import type { NotificationDoc } from '../pipeline/notifier'
 import { type Actor, requireActor } from './actor'
 import { type Page, paginate } from './pagination'
 import type { UserService } from './users'
+import type { PostDoc } from './posts-model'
+import { readableCommunityIds } from '../access/readable'
 
 const MARK_ALL_LIMIT = 1000
 
@@ -21,7 +23,8 @@ export class NotificationService {
 
   async list(actor: Actor | null, query: { cursor?: string, limit: number }): Promise<Page<Notification>> {
     const me = requireActor(actor)
-    const page = await paginate(this.collection, { userId: me.id }, { key: 'seq', order: 'desc', limit: query.limit, cursor: query.cursor })
+    const found = await paginate(this.collection, { userId: me.id }, { key: 'seq', order: 'desc', limit: query.limit, cursor: query.cursor })
+    const page = { ...found, items: await this.stillReadable(me, found.items) }
     const actors = await this.users.byIds(page.items.map(n => n.actorId).filter((id): id is string => !!id))
     const slugs = new Map((await this.ports.store.collection<{ _id: string, slug: string }>('communities').find({ _id: { $in: [...new Set(page.items.map(n => n.communityId))] } })).map(c => [c._id, c.slug]))
     return {
@@ -34,6 +37,21 @@ export class NotificationService {
       }),
       nextCursor: page.nextCursor,
     }
+  }
+
+  /**
+   * A notification quotes its post: it is shown only while the reader may still read that post
+   * (its community readable, the post neither deleted nor held back). Decisions go to the
+   * author and moderation notices to the moderators, who keep seeing them.
+   */
+  private async stillReadable(me: Actor, items: NotificationDoc[]): Promise<NotificationDoc[]> {
+    if (!items.length) return items
+    const [readable, posts] = await Promise.all([
+      readableCommunityIds(this.ports.store, me),
+      this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: [...new Set(items.map(n => n.postId))] } }),
+    ])
+    const gone = new Set(posts.filter(p => p.deleted || p.held).map(p => p._id))
+    return items.filter(n => readable.has(n.communityId) && (n.type === 'decision' || n.type === 'moderation' || !gone.has(n.postId)))
   }
 
   async unread(actor: Actor | null) {

@@ -65,7 +65,8 @@ export class PostService {
       const author = authors.get(doc.authorId)
       return {
         id: doc._id, communityId: doc.communityId, communitySlug: slugs.get(doc.communityId) ?? '', kind: doc.kind, parentId: doc.parentId, rootId: doc.rootId,
-        title: doc.title, body: doc.body, bodyHtml: doc.deleted ? '' : renderMarkdown(doc.body), tags: doc.tags,
+        // A deleted post keeps its place in a thread, not its words: those stay in the versions, for moderators.
+        title: doc.deleted ? '' : doc.title, body: doc.deleted ? '' : doc.body, bodyHtml: doc.deleted ? '' : renderMarkdown(doc.body), tags: doc.deleted ? [] : doc.tags,
         author: author ? { id: author.id, handle: author.handle, displayName: author.displayName, avatarUrl: author.avatarUrl } : { id: doc.authorId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null },
         createdAt: doc.createdAt, updatedAt: doc.updatedAt, version: doc.version, deleted: doc.deleted,
         replyCount: doc.replyCount, reactionCounts: doc.reactionCounts, shareCount: doc.shareCount,
@@ -179,6 +180,8 @@ export class PostService {
 
   async history(actor: Actor | null, id: string): Promise<PostVersion[]> {
     const { doc, role } = await this.readable(actor, id)
+    // The versions of deleted content are for the community's moderators and audit alone.
+    if (doc.deleted && !isModeratorRole(role) && !isAdmin(actor)) throw notFound('Post history')
     // Why a moderator or the flagger changed a post's standing is for its author and the moderators.
     const privileged = this.seesHeld(actor, doc, role)
     const versions = await this.ports.store.collection<PostVersionDoc>('post_versions').find({ postId: id }, { sort: { at: 1, _id: 1 } })
@@ -217,6 +220,7 @@ export class PostService {
   async share(actor: Actor | null, id: string, target: { type: 'community', slug: string } | { type: 'group', groupId: string } | { type: 'link' }, baseUrl: string) {
     const me = requireActor(actor)
     const { doc, community } = await this.readable(me, id)
+    await this.notBanned(me, community)
     if (doc.deleted) throw conflict('A deleted post cannot be shared')
     const url = `${baseUrl}/c/${community.slug}/p/${doc.rootId}${doc.kind === 'reply' ? `#post-${doc._id}` : ''}`
     let crosspostId: string | null = null

@@ -2,6 +2,7 @@ import type { Ports } from '../ports'
 import type { SearchQuery } from '../ports/search-index'
 import { POSTS_INDEX, POSTS_MAPPING } from '../pipeline/indexer'
 import type { Actor } from './actor'
+import { readableCommunityIds } from '../access/readable'
 import type { CommunityService } from './communities'
 import { offsetCursor, offsetFromCursor } from './pagination'
 import type { PostDoc } from './posts-model'
@@ -12,7 +13,7 @@ export interface PostSearch { q?: string, community?: string, author?: string, t
 
 /**
  * Search over posts and replies. Private communities' posts are found only by their members:
- * the query is limited to public posts plus the communities the actor belongs to.
+ * the query is limited, when it is made, to the communities the actor may read then.
  */
 export class SearchService {
   constructor(
@@ -35,15 +36,12 @@ export class SearchService {
       if (!doc) return empty
       filters.communityId = doc._id
     }
-    else {
-      const mine = actor ? await this.ports.store.collection<{ _id: string, communityId: string }>('memberships').find({ userId: actor.id }) : []
-      const privateMine = mine.length ? await this.ports.store.collection<{ _id: string }>('communities').find({ _id: { $in: mine.map(m => m.communityId) }, visibility: 'private' }) : []
-      if (privateMine.length) {
-        // Public posts, or posts of private communities I am in: two searches would break paging, so ask by community.
-        const publicIds = (await this.ports.store.collection<{ _id: string }>('communities').find({ visibility: 'public' })).map(c => c._id)
-        filters.communityId = [...publicIds, ...privateMine.map(c => c._id)]
-      }
-      else filters.visibility = 'public'
+    // Filtered at query time by what the reader may read now, never by what the index remembers.
+    const readable = await readableCommunityIds(this.ports.store, actor)
+    if (filters.communityId && !readable.has(String(filters.communityId))) return empty
+    if (!filters.communityId) {
+      if (!readable.size) return empty
+      filters.communityId = [...readable]
     }
     if (input.author) filters.authorHandle = input.author
     if (input.tag) filters.tags = input.tag
@@ -52,7 +50,9 @@ export class SearchService {
       text: input.q, filters, ranges, from, size: input.limit, highlight: true,
       ...(input.q ? {} : { sort: { field: 'createdAt', order: 'desc' as const } }),
     })
-    const docs = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: result.hits.map(h => h.id) }, deleted: false, held: { $ne: true } })
+    // The store has the last word: a post deleted, held or moved out of reach since it was indexed is left out.
+    const docs = (await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: result.hits.map(h => h.id) }, deleted: false, held: { $ne: true } }))
+      .filter(doc => readable.has(doc.communityId))
     const views = new Map((await this.posts.views(actor, docs)).map(p => [p.id, p]))
     const items = result.hits.filter(h => views.has(h.id)).map(h => ({ post: views.get(h.id)!, highlights: h.highlights }))
     return { items, total: result.total, nextCursor: from + input.limit < result.total ? offsetCursor(from + input.limit) : null }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { User, UserUpdate } from '../../shared/schemas/user'
 import type { Ports } from '../ports'
 import { type Actor, requireActor } from './actor'
@@ -34,6 +35,10 @@ export function handleFrom(source: string): string {
   return base.length >= 3 ? base : `${base || 'user'}-${'0'.repeat(3 - Math.min(base.length, 2))}`.slice(0, 34)
 }
 
+let dummy: Promise<string> | null = null
+/** A real hash of nothing anyone knows, made once, to check unknown handles against. */
+const dummyHash = () => (dummy ??= hashPassword(randomBytes(24).toString('base64url')))
+
 export interface NewUser { handle: string, displayName: string, bio?: string, interests?: string[], avatarUrl?: string | null, role?: User['role'], password?: string }
 
 export class UserService {
@@ -63,7 +68,9 @@ export class UserService {
   /** The user a local sign-in names, or null when the handle or password is wrong. */
   async verifyCredentials(handle: string, password: string): Promise<User | null> {
     const credential = await this.credentials.findOne({ handle })
-    if (!credential || !(await verifyPassword(password, credential.passwordHash))) return null
+    // An unknown handle costs the same hashing as a known one: timing does not tell which exist.
+    const matches = await verifyPassword(password, credential?.passwordHash ?? await dummyHash())
+    if (!credential || !matches) return null
     return this.byId(credential._id)
   }
 

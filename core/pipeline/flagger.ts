@@ -33,6 +33,27 @@ export function reactionReasons(reactions: Array<Pick<ReactionDoc, 'kind' | 'at'
   return reasons
 }
 
+/** How much one reporter's word weighs: a moderator's settles it, a member's counts once, an outsider's half. */
+export function reporterWeight(role: string | null | undefined, threshold: number): number {
+  if (role === 'owner' || role === 'moderator') return threshold
+  return role ? 1 : 0.5
+}
+
+/**
+ * The weight of everyone who reported a post, by report or "report" reaction, each person once,
+ * weighed by their standing in the post's community now.
+ */
+async function reportWeight(store: Ports['store'], post: PostDoc, threshold: number): Promise<number> {
+  const [reported, reacted] = await Promise.all([
+    store.collection<{ _id: string, userId: string }>('reports').find({ postId: post._id }),
+    store.collection<{ _id: string, userId: string }>('reactions').find({ postId: post._id, kind: 'report' }),
+  ])
+  const reporters = [...new Set([...reported, ...reacted].map(r => r.userId))].filter(id => id !== post.authorId)
+  if (!reporters.length) return 0
+  const roles = new Map((await store.collection<{ _id: string, userId: string, role: string }>('memberships').find({ communityId: post.communityId, userId: { $in: reporters } })).map(m => [m.userId, m.role]))
+  return reporters.reduce((sum, id) => sum + reporterWeight(roles.get(id), threshold), 0)
+}
+
 /**
  * The flagger: checks new and edited posts for abuse, reactions against the community's
  * thresholds, and turns members' reports into flags. A flag is an event (c18n.post.flagged);
@@ -45,13 +66,15 @@ export async function flagEvent(ports: Pick<Ports, 'store' | 'bus'>, event: Clou
   const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: postId })
   if (!post || post.deleted) return
   const settings = await settingsOf(ports.store, post.communityId)
-  let found: { source: FlagSource, reasons: string[], reporterId?: string } | null = null
+  let found: { source: FlagSource, reasons: string[], reporterId?: string, action?: ModerationSettings['flaggedAction'] } | null = null
   if (event.type === 'c18n.post.created' || event.type === 'c18n.post.edited') {
     const reasons = analyzeText(`${post.title}\n${post.body}`, settings.wordList).map(describeReason)
     if (reasons.length) found = { source: 'content', reasons }
   }
   else if (event.type === 'c18n.post.reported') {
-    found = { source: 'report', reasons: [String(event.data.reason)], reporterId: String(event.data.userId) }
+    // Every report reaches the moderators with its reporter; only enough trusted reporters hide the post.
+    const weight = await reportWeight(ports.store, post, settings.reportThreshold)
+    found = { source: 'report', reasons: [String(event.data.reason)], reporterId: String(event.data.userId), action: weight >= settings.reportThreshold ? settings.flaggedAction : 'queue' }
   }
   else if (event.type === 'c18n.reaction.added') {
     // Once a reaction rule has queued the post, more reactions add nothing, nor after a moderator dismissed it.
@@ -63,7 +86,7 @@ export async function flagEvent(ports: Pick<Ports, 'store' | 'bus'>, event: Clou
   }
   if (!found) return
   const flag = newEvent('posts', 'post.flagged', postId, post.communityId, {
-    id: postId, communityId: post.communityId, source: found.source, reasons: found.reasons, action: settings.flaggedAction,
+    id: postId, communityId: post.communityId, source: found.source, reasons: found.reasons, action: found.action ?? settings.flaggedAction,
     ...(found.reporterId ? { reporterId: found.reporterId } : {}),
   })
   flag.event.source = '/c18n/flagger'

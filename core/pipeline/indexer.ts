@@ -6,6 +6,7 @@ import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
 import type { MessageDoc } from '../domain/chat-model'
 import { persisted } from './wait'
+import { reindexAfterVisibilityChange } from './visibility'
 
 export const POSTS_INDEX = 'posts'
 
@@ -21,7 +22,10 @@ export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: 
   const [aggregate] = event.type.slice('c18n.'.length).split('.')
   const id = String(event.data.id ?? '')
   if (aggregate === 'user') await indexUser(ports, id)
-  else if (aggregate === 'community') await indexCommunity(ports, id)
+  else if (aggregate === 'community') {
+    await indexCommunity(ports, id)
+    await reindexAfterVisibilityChange(ports, event)
+  }
   else if (aggregate === 'post' || aggregate === 'flag') await indexPost(ports, id)
   else if (aggregate === 'message') await indexMessage(ports, id)
 }

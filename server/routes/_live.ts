@@ -7,9 +7,18 @@ import { MAX_FRAME_BYTES } from '../../shared/realtime/protocol'
 
 type Connection = ReturnType<LiveHub['open']>
 
-let hub: LiveHub | null = null
-async function useHub() {
-  hub ??= new LiveHub(await useDomain(), allowFrame)
+let hub: Promise<LiveHub> | null = null
+function useHub() {
+  hub ??= useDomain().then(async (domain) => {
+    const made = new LiveHub(domain, allowFrame)
+    // Listening for ended sessions before the first connection opens: none slips through.
+    await made.ready()
+    return made
+  }).catch((error) => {
+    // Not listening yet: the next connection tries again rather than inheriting the failure.
+    hub = null
+    throw error
+  })
   return hub
 }
 const connections = new WeakMap<Peer, Promise<Connection>>()
@@ -17,10 +26,10 @@ const connections = new WeakMap<Peer, Promise<Connection>>()
 /** The one websocket endpoint: chat, live posts and counts, notifications. See shared/realtime/protocol.ts. */
 export default defineWebSocketHandler({
   async upgrade(request) {
-    if (!originAllowed(request.headers)) throw new Response('This origin may not open a live connection', { status: 403 })
+    if (!originAllowed(request as Request)) throw new Response('This origin may not open a live connection', { status: 403 })
     const who = await actorOfUpgrade(request.headers, await useDomain())
     // crossws hands this context to the peer it opens.
-    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '' })
+    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '', sessionVersion: who?.sessionVersion ?? 0 })
   },
   open(peer) {
     const opening = useHub().then(h => h.open(
@@ -28,6 +37,7 @@ export default defineWebSocketHandler({
       (peer.context.actor as Connection['actor']) ?? null,
       String(peer.context.name ?? ''),
       peer.remoteAddress ?? '',
+      Number(peer.context.sessionVersion ?? 0),
     ))
     connections.set(peer, opening)
   },

@@ -24,7 +24,25 @@ export function oktaSettings() {
   return { issuer: issuer.replace(/\/+$/, ''), clientId, clientSecret, allowedDomains }
 }
 
-/** Sessions are JWTs holding only the user id; pages and routes look the user up. */
+/** Thrown for a token whose session was ended (signed out, signed out everywhere). */
+class SessionRevokedError extends Error {
+  constructor() {
+    super('This session has ended: sign in again')
+    this.name = 'SessionRevokedError'
+  }
+}
+
+/** How long a session lasts unused (hours, C18N_SESSION_HOURS, 12 by default); each use within it renews it. */
+export function sessionMaxAgeSeconds(): number {
+  const hours = Number(process.env.C18N_SESSION_HOURS ?? 12)
+  return Math.round((Number.isFinite(hours) && hours > 0 ? hours : 12) * 60 * 60)
+}
+
+/**
+ * Sessions are JWTs holding the user id and the user's session version when it was issued;
+ * pages and routes look the user up, and a token of an older version (signed out, "sign out
+ * everywhere") is no session at all.
+ */
 export function authOptions(): AuthOptions {
   const providers: AuthOptions['providers'] = []
   if (localAccountsEnabled()) {
@@ -46,9 +64,23 @@ export function authOptions(): AuthOptions {
   }
   return {
     secret: authSecret(),
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: sessionMaxAgeSeconds(), updateAge: Math.min(60 * 60, Math.floor(sessionMaxAgeSeconds() / 4)) },
     pages: { signIn: '/signin', error: '/signin' },
     providers,
+    logger: {
+      // A revoked session is an answer, not a fault: it is not logged as one.
+      error(code, metadata) {
+        const cause = (metadata as { error?: unknown } | undefined)?.error ?? metadata
+        if (code === 'JWT_SESSION_ERROR' && cause instanceof SessionRevokedError) return
+        console.error(`[next-auth][error][${code}]`, metadata)
+      },
+    },
+    events: {
+      // Signing out ends the session server-side: the cookie's token stops working even if kept.
+      async signOut({ token }) {
+        if (token?.sub) await (await useDomain()).sessions.revokeAll(token.sub)
+      },
+    },
     callbacks: {
       signIn({ account, profile }) {
         if (account?.provider !== 'okta') return true
@@ -69,6 +101,10 @@ export function authOptions(): AuthOptions {
           delete token.email
         }
         else if (user) token.sub = user.id
+        // Issued now: the token holds the version that ends it when raised.
+        if (user && token.sub) token.sv = await (await useDomain()).sessions.current(token.sub)
+        // Read later: a token of an older version is refused, and next-auth clears its cookie.
+        else if (token.sub && !(await (await useDomain()).sessions.valid(token.sub, token.sv))) throw new SessionRevokedError()
         return token
       },
       async session({ session, token }) {

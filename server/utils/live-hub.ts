@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { Actor, Domain } from '../../core/domain'
 import { DomainError } from '../../core/domain'
 import { LiveLog, liveChannel } from '../../core/realtime/live-log'
+import { SESSIONS_CHANNEL, type SessionRevoked, isAccessChanged } from '../../core/realtime/access'
+import { visibleBacklog } from '../../core/realtime/backlog'
 import { type ClientFrame, type ErrorCode, type LiveEvent, type ServerFrame, clientFrameSchema } from '../../shared/realtime/protocol'
 
 /** The socket side of a connection: what the hub needs from a crossws peer. */
@@ -23,6 +25,8 @@ export type FrameLimiter = (userId: string | null, ip: string) => Promise<{ allo
 interface Connection {
   id: string
   actor: Actor | null
+  /** The session version the connection was opened with: a later sign-out everywhere closes it. */
+  sessionVersion: number
   ip: string
   name: string
   socket: Socket
@@ -38,11 +42,10 @@ interface Connection {
 
 const isChatRoom = (room: string) => /^(community|group|direct):/.test(room)
 
+const ERROR_CODES: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid' }
+
 function errorFrame(error: unknown, ref?: string): ServerFrame {
-  if (error instanceof DomainError) {
-    const code: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid' }
-    return { type: 'error', code: code[error.kind] ?? 'invalid', message: error.message, ref }
-  }
+  if (error instanceof DomainError) return { type: 'error', code: ERROR_CODES[error.kind] ?? 'invalid', message: error.message, ref }
   console.error('[live] frame failed:', error)
   return { type: 'error', code: 'unavailable', message: 'That did not work this time; try again', ref }
 }
@@ -57,14 +60,29 @@ export class LiveHub {
   private readonly rooms = new Map<string, { members: Set<Connection>, listening: Promise<() => Promise<void>> }>()
   private readonly log: LiveLog
 
+  private readonly sessionsListening: Promise<() => Promise<void>>
+
   constructor(private readonly domain: Domain, private readonly frameLimiter: FrameLimiter = async () => ({ allowed: true })) {
     this.log = new LiveLog(domain.ports.cache)
+    this.sessionsListening = domain.ports.cache.subscribe(SESSIONS_CHANNEL, (_channel, text) => this.sessionRevoked(JSON.parse(text) as SessionRevoked))
+  }
+
+  /** Resolves once this instance hears of ended sessions. */
+  async ready() {
+    await this.sessionsListening
+  }
+
+  /** A sign-out (or a password change, a site ban, "sign out everywhere") closes the sessions' live connections too. */
+  private sessionRevoked({ userId, version }: SessionRevoked) {
+    for (const connection of this.connections.values()) {
+      if (connection.actor?.id === userId && connection.sessionVersion < version) connection.socket.close(4401, 'session ended: sign in again')
+    }
   }
 
   get size() { return this.connections.size }
 
-  open(socket: Socket, actor: Actor | null, name: string, ip = ''): Connection {
-    const connection: Connection = { id: randomUUID(), actor, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
+  open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0): Connection {
+    const connection: Connection = { id: randomUUID(), actor, sessionVersion, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
     this.connections.set(connection.id, connection)
     this.send(connection, { type: 'hello', userId: actor?.id ?? null, connectionId: connection.id })
     return connection
@@ -138,7 +156,9 @@ export class LiveHub {
       case 'subscribe':
         return this.join(connection, frame.room, frame.since, frame.ref)
       case 'unsubscribe':
-        await this.leave(connection, frame.room)
+        // A room one is not in, and may not read, is not found: nothing else happens, no presence.
+        if (connection.seq.has(frame.room) || connection.pending.has(frame.room)) await this.leave(connection, frame.room)
+        else await this.authorize(actor, frame.room)
         return this.send(connection, { type: 'unsubscribed', room: frame.room, ref: frame.ref })
       case 'send':
         // Whoever sent a message starts typing the next one afresh.
@@ -165,6 +185,7 @@ export class LiveHub {
 
   /** Who may follow a room: the same rules as reading it over REST. */
   private async authorize(actor: Actor | null, room: string) {
+    if (!room.includes(':')) throw new DomainError('invalid', 'Not a room')
     const [kind, id] = [room.slice(0, room.indexOf(':')), room.slice(room.indexOf(':') + 1)]
     if (kind === 'posts') {
       await this.domain.communities.visibleById(actor, id).catch(() => { throw new DomainError('not_found', 'Room not found') })
@@ -185,6 +206,8 @@ export class LiveHub {
     connection.pending.set(room, [])
     await this.listen(room, connection)
     const backlog = since === undefined ? { events: [], complete: true, seq: await this.log.lastSeq(room) } : await this.log.since(room, since)
+    // The stream remembers what was said when it was said: what was deleted or hidden since is not replayed.
+    backlog.events = await visibleBacklog(this.domain.ports.store, backlog.events)
     if (since !== undefined && !backlog.complete) {
       this.send(connection, { type: 'reset', room, seq: backlog.seq })
       connection.seq.set(room, backlog.seq)
@@ -221,7 +244,12 @@ export class LiveHub {
   private fanOut(room: string, text: string) {
     const entry = this.rooms.get(room)
     if (!entry) return
-    const frame = JSON.parse(text) as ServerFrame
+    const parsed = JSON.parse(text) as ServerFrame | { type: 'access_changed', room: string, reason: string }
+    if (isAccessChanged(parsed)) {
+      for (const connection of entry.members) void this.recheck(connection, room, parsed.reason)
+      return
+    }
+    const frame = parsed
     for (const connection of entry.members) {
       if (frame.type !== 'event') {
         this.send(connection, frame)
@@ -231,6 +259,27 @@ export class LiveHub {
       if (held) held.push(frame)
       else this.deliver(connection, frame)
     }
+  }
+
+  /**
+   * Who may follow the room changed: each subscriber is checked again. What arrives meanwhile is
+   * held, then delivered if they still may read the room, or dropped with the room if not.
+   */
+  private async recheck(connection: Connection, room: string, reason: string) {
+    const holding = !connection.pending.has(room)
+    if (holding) connection.pending.set(room, [])
+    try {
+      await this.authorize(connection.actor, room)
+    }
+    catch (error) {
+      const code = error instanceof DomainError ? ERROR_CODES[error.kind] ?? 'forbidden' : 'unavailable'
+      await this.leave(connection, room).catch(() => {})
+      return this.send(connection, { type: 'error', code, room, message: `You can no longer follow this room: ${reason}` })
+    }
+    if (!holding) return
+    const held = connection.pending.get(room) ?? []
+    connection.pending.delete(room)
+    for (const event of held) this.deliver(connection, event)
   }
 
   private async leave(connection: Connection, room: string) {

@@ -1,6 +1,7 @@
 import { decode } from 'next-auth/jwt'
 import type { Actor, Domain } from '../../core/domain'
 import { authSecret } from './auth-secret'
+import { upgradeFromOwnOrigin } from './security'
 
 const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token']
 
@@ -17,32 +18,25 @@ function cookiesOf(header: string | null): Map<string, string> {
  * The signed-in user behind a websocket upgrade, from the same session cookie the pages use
  * (a JWT sealed with the auth secret); null for a visitor or a session that does not verify.
  */
-export async function actorOfUpgrade(headers: Headers, domain: Domain): Promise<{ actor: Actor, name: string } | null> {
+export async function actorOfUpgrade(headers: Headers, domain: Domain): Promise<{ actor: Actor, name: string, sessionVersion: number } | null> {
   const cookies = cookiesOf(headers.get('cookie'))
   const name = SESSION_COOKIES.find(n => cookies.has(n))
   if (!name) return null
   const token = await decode({ token: cookies.get(name), secret: authSecret() }).catch(() => null)
-  const user = token?.sub ? await domain.users.byId(token.sub) : null
-  return user ? { actor: { id: user.id, role: user.role }, name: user.displayName } : null
+  // A signed-out (revoked) session opens no signed-in connection.
+  if (!token?.sub || !(await domain.sessions.valid(token.sub, token.sv))) return null
+  const user = await domain.users.byId(token.sub)
+  return user ? { actor: { id: user.id, role: user.role }, name: user.displayName, sessionVersion: typeof token.sv === 'number' ? token.sv : 0 } : null
 }
 
 /**
- * A browser always names the page that opens a websocket; one from another site is refused so
- * that a foreign page cannot act with the visitor's cookies. Clients that are not browsers send
- * no Origin and carry no ambient cookies to abuse.
+ * A browser always names the page that opens a websocket; one from another origin is refused so
+ * that a foreign page cannot act with the visitor's cookies. The comparison is the REST one:
+ * scheme, host and port exactly (an upgrade arrives as http(s), so ws(s) origins never match).
+ * Clients that are not browsers send no Origin and carry no ambient cookies to abuse.
  */
-export function originAllowed(headers: Headers): boolean {
-  const origin = headers.get('origin')
+export function originAllowed(request: Request): boolean {
+  const origin = request.headers.get('origin')
   if (!origin) return true
-  let host: string
-  try {
-    host = new URL(origin).host
-  }
-  catch {
-    return false
-  }
-  const allowed = new Set([headers.get('host') ?? ''])
-  if (process.env.AUTH_ORIGIN) allowed.add(new URL(process.env.AUTH_ORIGIN).host)
-  for (const extra of (process.env.C18N_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean)) allowed.add(new URL(extra).host)
-  return allowed.has(host)
+  return upgradeFromOwnOrigin(request)
 }

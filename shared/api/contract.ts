@@ -40,6 +40,7 @@ export const api = {
   health: route({ method: 'get', path: '/api/health', summary: 'Each port\'s implementation and whether it answers', tag: 'system', auth: false, response: healthSchema }),
 
   me: route({ method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'users', auth: true, response: userSchema }),
+  signOutEverywhere: route({ method: 'post', path: '/api/me/sign-out-everywhere', summary: 'End every session you have, on every device, this one included (asked for with { confirm: true })', tag: 'users', auth: true, body: z.object({ confirm: z.literal(true) }).strict(), response: null, status: 204 }),
   listUsers: route({ method: 'get', path: '/api/users', summary: 'The user directory, or a search by name', tag: 'users', auth: false, query: pageQuerySchema, response: pageOf(userSchema) }),
   getUser: route({ method: 'get', path: '/api/users/{handle}', summary: 'A user\'s profile', tag: 'users', auth: false, params: handleParamsSchema, response: userSchema }),
   updateUser: route({ method: 'patch', path: '/api/users/{handle}', summary: 'Edit your own profile', tag: 'users', auth: true, params: handleParamsSchema, body: userUpdateSchema, response: userSchema }),

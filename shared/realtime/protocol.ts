@@ -66,7 +66,8 @@ export type ServerFrame
     | { type: 'typing', room: string, userId: string, name: string }
     | { type: 'presence', room: string, online: string[] }
     | { type: 'ack', ref?: string, result: Record<string, unknown> }
-    | { type: 'error', code: ErrorCode, message: string, ref?: string }
+  /** `room` names the room an error is about when no frame asked: a subscription revoked. */
+    | { type: 'error', code: ErrorCode, message: string, ref?: string, room?: string }
     | { type: 'pong' }
 
 /** Close codes with a reason a person can read. */

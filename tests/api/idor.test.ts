@@ -31,6 +31,7 @@ interface Attempt { method: string, path: string, body?: unknown, why: string }
 const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: string }> = {
   health: { scopedToCaller: 'public status, no data' },
   me: { scopedToCaller: 'always the caller' },
+  signOutEverywhere: { scopedToCaller: 'ends the caller\'s own sessions only' },
   listUsers: { scopedToCaller: 'the public directory' },
   getUser: { scopedToCaller: 'public profiles' },
   updateUser: () => [{ method: 'PATCH', path: '/api/users/grace', body: { bio: 'pwned' }, why: 'edit another profile' }],

@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { ApiClient } from '../support/client'
+import { LiveClient } from '../support/live-client'
+
+const baseURL = () => inject('baseURL')
+const sockets: LiveClient[] = []
+afterAll(() => sockets.forEach(s => s.close()))
+
+/** Requests made with a copy of a client's cookie as it is now: the cookie kept (or stolen) after signing out. */
+function copyOf(client: ApiClient) {
+  const cookie = client.cookieHeader
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${client.baseURL}${path}`, {
+      method, redirect: 'manual', body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { cookie, origin: client.baseURL, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    })
+    const text = await response.text()
+    return { status: response.status, json: (text ? JSON.parse(text) : null) as Record<string, any> | null }
+  }
+  return { get: (path: string) => call('GET', path), patch: (path: string, body: unknown) => call('PATCH', path, body) }
+}
+
+async function signOut(client: ApiClient) {
+  const csrf = await client.get('/api/auth/csrf')
+  const form = new URLSearchParams({ csrfToken: csrf.json.csrfToken as string, json: 'true' })
+  const answer = await client.raw('POST', '/api/auth/signout', { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+  expect(answer.status).toBeLessThan(400)
+}
+
+describe('sessions that end', () => {
+  it('ends the session server-side on sign-out: the kept cookie neither reads nor writes', async () => {
+    const grace = await new ApiClient(baseURL()).signIn('grace')
+    const kept = copyOf(grace)
+    expect((await kept.get('/api/me')).json?.handle).toBe('grace')
+    await signOut(grace)
+    expect((await kept.get('/api/me')).status).toBe(401)
+    expect((await kept.patch('/api/users/grace', { bio: 'written after signing out' })).status).toBe(401)
+    expect((await kept.get('/api/auth/session')).json?.user).toBeUndefined()
+    // A new sign-in works as ever.
+    expect((await (await new ApiClient(baseURL()).signIn('grace')).get('/api/me')).json.handle).toBe('grace')
+  })
+
+  it('signs out everywhere: every session stops, and open live connections close', async () => {
+    const [here, there] = [await new ApiClient(baseURL()).signIn('katherine'), await new ApiClient(baseURL()).signIn('katherine')]
+    const socket = await LiveClient.connect(baseURL(), { cookie: there.cookieHeader })
+    sockets.push(socket)
+    expect((await socket.next(f => f.type === 'hello')).userId).toBeTruthy()
+    expect((await here.post('/api/me/sign-out-everywhere', { confirm: true })).status).toBe(204)
+    expect((await there.get('/api/me')).status).toBe(401)
+    expect((await here.get('/api/me')).status).toBe(401)
+    expect(await socket.waitClosed(10_000)).toMatchObject({ code: 4401 })
+    // The old cookie opens no signed-in connection either.
+    const again = await LiveClient.connect(baseURL(), { cookie: there.cookieHeader })
+    sockets.push(again)
+    expect((await again.next(f => f.type === 'hello')).userId).toBeNull()
+  })
+
+  it('lasts hours by default, not a month', async () => {
+    const alan = await new ApiClient(baseURL()).signIn('alan')
+    const expires = Date.parse((await alan.get('/api/auth/session')).json.expires as string)
+    expect(expires - Date.now()).toBeLessThanOrEqual(12 * 60 * 60 * 1000 + 60_000)
+    expect(expires - Date.now()).toBeGreaterThan(60 * 60 * 1000)
+  })
+})
+
+describe('the websocket origin check is the REST one', () => {
+  it('compares scheme, host and port exactly', async () => {
+    const own = new URL(baseURL())
+    const grace = await new ApiClient(baseURL()).signIn('grace')
+    const ok = await LiveClient.connect(baseURL(), { cookie: grace.cookieHeader, origin: own.origin })
+    sockets.push(ok)
+    for (const origin of [`https://${own.host}`, `ws://${own.host}`, `http://${own.hostname}:${Number(own.port) + 1}`]) {
+      await expect(LiveClient.connect(baseURL(), { cookie: grace.cookieHeader, origin }), origin).rejects.toThrow(/403/)
+    }
+  })
+})
