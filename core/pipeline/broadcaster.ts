@@ -4,7 +4,6 @@ import type { LiveKind } from '../../shared/realtime/protocol'
 import type { PostDoc } from '../domain/posts-model'
 import { renderMarkdown } from '../content/markdown'
 import { LiveLog } from '../realtime/live-log'
-import { persisted } from './wait'
 
 type UserSummary = { id: string, handle: string, displayName: string, avatarUrl: string | null }
 
@@ -14,17 +13,14 @@ async function summaryOf(store: Ports['store'], userId: string): Promise<UserSum
 }
 
 /**
- * The live consumer: turns bus events into each room's ordered live stream. It works from the
- * event alone (plus names looked up), so a chat message does not wait for the persister and
- * reaches the other side as soon as the bus delivers it; post changes wait, since pages answer
- * them by reading the post.
+ * The live consumer: turns bus events into each room's ordered live stream. Chat messages come
+ * straight from their topic, so they do not wait for the persister; post changes come from the
+ * applied stream (pages answer them by reading the post, which by then is stored).
  */
 export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
   const live = new LiveLog(ports.cache)
   const data = event.data as Record<string, unknown>
   const push = (room: string, kind: LiveKind, payload: Record<string, unknown>) => live.append(room, event.id, kind, event.time, payload)
-  // A page that hears of a post change reads the post from the API: tell it once the store has it.
-  if (!event.type.startsWith('c18n.message.') && (await persisted(ports.store, event.id)).status !== 'applied') return null
   switch (event.type) {
     case 'c18n.message.sent': {
       const body = String(data.body)

@@ -7,7 +7,6 @@ import { analyzeText, describeReason } from '../moderation/analyze'
 import { newEvent } from './events'
 import { queue } from './projections/moderation'
 import { EventPublisher } from './publisher'
-import { persisted } from './wait'
 
 /** Reactions that count against a post, and those that count for it, in the ratio rule. */
 export const NEGATIVE_REACTIONS = ['report', 'sad'] as const
@@ -39,8 +38,6 @@ export function reactionReasons(reactions: Array<Pick<ReactionDoc, 'kind' | 'at'
  * the community's setting, read here, says whether it hides the post or only queues it.
  */
 export async function flagEvent(ports: Pick<Ports, 'store' | 'bus'>, event: CloudEvent) {
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
   const postId = String(event.data.postId ?? event.data.id ?? '')
   const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: postId })
   if (!post || post.deleted) return

@@ -4,7 +4,6 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
 import { mentionsIn } from '../content/markdown'
 import { sequenceOf } from './projections/types'
-import { persisted } from './wait'
 import { LiveLog } from '../realtime/live-log'
 
 export interface NotificationDoc {
@@ -43,8 +42,6 @@ const quote = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : 
  * replies and reactions, anyone @mentioned who can read the post, group members of shares.
  */
 export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
   const { store } = ports
   const postId = String(event.data.postId ?? event.data.id ?? '')
   const post = await store.collection<PostDoc>('posts').findOne({ _id: postId })
