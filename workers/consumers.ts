@@ -3,12 +3,12 @@ import type { Domain } from '../core/domain'
 import { type ConsumerJob, type Delivery, runConsumer } from '../core/pipeline/consumer'
 import { appliedOf } from '../core/pipeline/applied'
 import { cacheEvents } from '../core/pipeline/cacher'
-import { flagEvent } from '../core/pipeline/flagger'
+import { flagEvents } from '../core/pipeline/flagger'
 import { indexEvents } from '../core/pipeline/indexer'
-import { notifyEvent } from '../core/pipeline/notifier'
+import { notifyEvents } from '../core/pipeline/notifier'
 import { persistBatch } from '../core/pipeline/persister'
 import { recordEvents } from '../core/analytics/speed'
-import { broadcastEvent } from '../core/pipeline/broadcaster'
+import { broadcastEvents } from '../core/pipeline/broadcaster'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
 import { AGGREGATES, type Aggregate, namespace, topicOf } from '../shared/schemas/events'
 
@@ -26,19 +26,16 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
   const ALL_TOPICS = AGGREGATES.map(topicOf)
   const applied = (aggregates: Aggregate[]) => aggregates.map(a => appliedOf(topicOf(a)))
   const group = (job: string) => `${namespace()}.${job}`
-  const oneByOne = (handle: (event: Delivery['event']) => Promise<unknown>) => async (deliveries: Delivery[]) => {
-    for (const event of appliedIn(deliveries)) await handle(event)
-  }
   return [
     { group: group('persister'), topics: ALL_TOPICS, handleBatch: deliveries => persistBatch(ports, deliveries) },
     { group: group('cacher'), topics: applied(['users', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => cacheEvents(ports, appliedIn(deliveries)) },
     { group: group('indexer'), topics: applied(['users', 'communities', 'posts', 'messages']), handleBatch: deliveries => indexEvents(ports, appliedIn(deliveries)) },
-    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: oneByOne(event => notifyEvent(ports, event)) },
-    { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: oneByOne(event => flagEvent(ports, event)) },
+    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries)) },
+    { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries)) },
     // The analytics speed layer reads every topic with activity.
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
-    { group: group('live'), topics: [topicOf('messages')], handle: async (event) => { await broadcastEvent(ports, event) } },
-    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: oneByOne(event => broadcastEvent(ports, event)) },
+    { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
+    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

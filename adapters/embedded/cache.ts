@@ -190,13 +190,14 @@ export class EmbeddedCache implements Cache {
   }
 
   async batch(commands: CacheCommand[]) {
-    const results: Array<number | null> = []
+    const results: Array<number | string | null> = []
     for (const command of commands) results.push(await this.run(command))
     return results
   }
 
-  private async run(c: CacheCommand): Promise<number | null> {
+  private async run(c: CacheCommand): Promise<number | string | null> {
     switch (c[0]) {
+      case 'get': return this.get(c[1])
       case 'incrBy': return this.incrBy(c[1], c[2])
       case 'hIncrBy': return this.hIncrBy(c[1], c[2], c[3])
       case 'zIncrBy': return this.zIncrBy(c[1], c[2], c[3])

@@ -128,9 +128,9 @@ export class EmbeddedEventBus implements EventBus {
       }))
   }
 
-  /** One message at a time, on top of batches: a retry resumes at the message that failed. */
+  /** One message at a time: batches of one, each committed once handled. */
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
-    return this.subscribeBatch(options, oneAtATime(handler))
+    return this.subscribeBatch({ ...options, maxBatch: 1 }, oneAtATime(handler))
   }
 
   async subscribeBatch(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const MAX_BACKOFF_MS = 5000
 const DEFAULT_MAX_BATCH = 500
 const PARTITIONS_CONCURRENTLY = 6
+const HEARTBEAT_MS = 2000
 
 // kafkajs 2.2 sets a negative timer on Node 22+, which Node reports as a TimeoutNegativeWarning
 // (harmless: the timer fires at once). Keep that one warning quiet and print every other one.
@@ -27,6 +28,8 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer
   private readonly known = new Set<string>()
   private readonly consumers = new Set<Consumer>()
+  private readonly queued: Array<{ topic: string, messages: OutgoingMessage[], resolve: () => void, reject: (error: Error) => void }> = []
+  private sending: Promise<void> | null = null
 
   constructor(readonly brokers: string[], clientId = 'c18n', private readonly defaultPartitions = 6) {
     this.kafka = new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 } })
@@ -53,14 +56,40 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /**
+   * Group commit: one produce request at a time (the idempotent producer serialises them anyway);
+   * whatever is published while it is in flight waits and goes together in the next one. Each
+   * caller resolves once its own messages are acknowledged by all in-sync replicas.
+   */
   async publish(topic: string, messages: OutgoingMessage[]) {
     await this.ensureTopics([{ name: topic, partitions: this.defaultPartitions }])
-    await this.producer.send({ topic, acks: -1, messages: messages.map(m => ({ key: m.key, value: m.value, headers: m.headers })) })
+    if (!messages.length) return
+    await new Promise<void>((resolve, reject) => {
+      this.queued.push({ topic, messages, resolve, reject })
+      this.sendQueued()
+    })
   }
 
-  /** One message at a time, on top of batches: a retry resumes at the message that failed. */
+  private sendQueued() {
+    if (this.sending || !this.queued.length) return
+    const requests = this.queued.splice(0)
+    const byTopic = new Map<string, Array<{ key: string, value: string, headers?: Record<string, string> }>>()
+    for (const { topic, messages } of requests) {
+      const list = byTopic.get(topic) ?? []
+      for (const m of messages) list.push({ key: m.key, value: m.value, headers: m.headers })
+      byTopic.set(topic, list)
+    }
+    this.sending = this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+      .then(() => { for (const r of requests) r.resolve() }, (error: Error) => { for (const r of requests) r.reject(error) })
+      .finally(() => {
+        this.sending = null
+        this.sendQueued()
+      })
+  }
+
+  /** One message at a time: batches of one, each committed once handled. */
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
-    return this.subscribeBatch(options, oneAtATime(handler))
+    return this.subscribeBatch({ ...options, maxBatch: 1 }, oneAtATime(handler))
   }
 
   async subscribeBatch(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
@@ -71,7 +100,7 @@ export class KafkaEventBus implements EventBus {
     const start = async (): Promise<Consumer> => {
       // Handlers no longer wait for other groups, and a batch heartbeats between its parts: a short
       // session lets a restarted worker take over a killed one's partitions within seconds.
-      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 20_000, rebalanceTimeout: 30_000, heartbeatInterval: 2000, maxWaitTimeInMs: 500, allowAutoTopicCreation: false })
+      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, rebalanceTimeout: 60_000, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 500, allowAutoTopicCreation: false })
       // kafkajs restarts a consumer after a retriable crash by itself. After one it will not restart
       // (the group forgot this member, say, when the machine stalled) a new consumer joins in its
       // place: a worker must not sit idle while it looks alive.
@@ -109,6 +138,8 @@ export class KafkaEventBus implements EventBus {
             // Retrying here holds the partition: later messages wait, as in the embedded log.
             for (let attempt = 0; ; attempt++) {
               if (stopped) throw new Stopped('subscription stopped before the batch was handled')
+              // A long batch (a first load, a slow store) keeps the member's session alive meanwhile.
+              const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS)
               try {
                 await handler(part)
                 break
@@ -118,6 +149,9 @@ export class KafkaEventBus implements EventBus {
                 console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${part[0]!.offset}+${part.length}: ${(error as Error).message}`)
                 await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
                 await heartbeat()
+              }
+              finally {
+                clearInterval(beat)
               }
             }
             const last = part.at(-1)!.offset
@@ -159,6 +193,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close() {
+    await this.sending
     await Promise.allSettled([...this.consumers].map(c => c.disconnect()))
     await this.producer.disconnect()
   }

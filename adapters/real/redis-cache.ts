@@ -77,6 +77,7 @@ export class RedisCache implements Cache {
     const pipeline = this.redis.pipeline()
     for (const command of commands) {
       switch (command[0]) {
+        case 'get': pipeline.get(command[1]); break
         case 'set':
           if (command[3]) pipeline.set(command[1], command[2], 'EX', command[3])
           else pipeline.set(command[1], command[2])
@@ -95,6 +96,7 @@ export class RedisCache implements Cache {
     const results = (await pipeline.exec()) ?? []
     return results.map(([error, value], i) => {
       if (error) throw new Error(`cache batch: ${commands[i]![0]} failed: ${error.message}`)
+      if (commands[i]![0] === 'get') return (value as string | null) ?? null
       const counter = ['incrBy', 'hIncrBy', 'zIncrBy'].includes(commands[i]![0])
       return counter ? Number(value) : null
     })

@@ -4,9 +4,10 @@
  */
 export type PubSubListener = (channel: string, message: string) => void
 
-/** A write sent in a batch: several in one round trip (a Redis pipeline). */
+/** A command sent in a batch: several in one round trip (a Redis pipeline). */
 export type CacheCommand
-  = | ['set', string, string, number?]
+  = | ['get', string]
+    | ['set', string, string, number?]
     | ['del', string]
     | ['expire', string, number]
     | ['incrBy', string, number]
@@ -47,9 +48,10 @@ export interface Cache {
   publish(channel: string, message: string): Promise<void>
   /**
    * Runs these commands in order in one round trip and returns each one's result (a number for
-   * counters, null otherwise). Not a transaction: another client's commands may interleave.
+   * counters, the value or null for a get, null otherwise). Not a transaction: another client's
+   * commands may interleave.
    */
-  batch(commands: CacheCommand[]): Promise<Array<number | null>>
+  batch(commands: CacheCommand[]): Promise<Array<number | string | null>>
   subscribe(channel: string, listener: PubSubListener): Promise<() => Promise<void>>
   ping(): Promise<boolean>
   close(): Promise<void>

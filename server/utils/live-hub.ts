@@ -75,9 +75,10 @@ export class LiveHub {
     await Promise.all([...connection.seq.keys()].map(room => this.leave(connection, room)))
   }
 
-  private send(connection: Connection, frame: ServerFrame) {
+  /** `text` is the frame already serialised, when a room fans one frame out to many sockets. */
+  private send(connection: Connection, frame: ServerFrame, text?: string) {
     try {
-      connection.socket.send(JSON.stringify(frame))
+      connection.socket.send(text ?? JSON.stringify(frame))
     }
     catch { /* the socket is closing: its close handler cleans up */ }
   }
@@ -199,11 +200,11 @@ export class LiveHub {
     connection.pending.delete(room)
   }
 
-  private deliver(connection: Connection, event: LiveEvent) {
+  private deliver(connection: Connection, event: LiveEvent, text?: string) {
     const last = connection.seq.get(event.room) ?? Number.POSITIVE_INFINITY
     if (event.seq <= last) return
     connection.seq.set(event.room, event.seq)
-    this.send(connection, event)
+    this.send(connection, event, text)
   }
 
   private async listen(room: string, connection: Connection) {
@@ -221,15 +222,16 @@ export class LiveHub {
   private fanOut(room: string, text: string) {
     const entry = this.rooms.get(room)
     if (!entry) return
+    // Parsed once and sent as the text it came in: one serialisation per room, not per socket.
     const frame = JSON.parse(text) as ServerFrame
     for (const connection of entry.members) {
       if (frame.type !== 'event') {
-        this.send(connection, frame)
+        this.send(connection, frame, text)
         continue
       }
       const held = connection.pending.get(room)
       if (held) held.push(frame)
-      else this.deliver(connection, frame)
+      else this.deliver(connection, frame, text)
     }
   }
 
