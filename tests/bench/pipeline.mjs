@@ -14,7 +14,7 @@
 // Plain JavaScript on purpose: Node's type stripping rejects the repo's TS parameter properties; the few TS
 // pieces it needs (the fixture, c18n's Kafka adapter) are bundled with esbuild into the run's folder.
 import { spawn } from 'node:child_process'
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
@@ -46,6 +46,8 @@ const USERS = Number(args.users)
 const COMMUNITIES = Number(args.communities)
 const RAW_EVENTS = Number(args['raw-events'])
 const REDIS_DB = Number(process.env.BENCH_REDIS_DB ?? 14)
+// How long the pipeline gets to drain between windows before the next one starts anyway.
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 120_000)
 const NS = `c18n-bench${Date.now().toString(36)}`
 const TAG = Date.now().toString(36).slice(-5)
 const DB = `c18n-bench-${TAG}`
@@ -112,13 +114,19 @@ async function waitFor(what, check, ms = 180_000) {
   throw new Error(`${what} did not happen within ${ms / 1000} s`)
 }
 
-/** CPU seconds of one process, from /proc/<pid>/stat (utime + stime). */
-const cpuOf = (pid) => {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return (Number(f[11]) + Number(f[12])) / 100
+/**
+ * CPU seconds a process and its direct children (PostgreSQL's backends) have used so far, from
+ * /proc/<pid>/stat: [1] ppid, [11] utime, [12] stime after the command.
+ */
+function cpuOf(pid) {
+  let ticks = 0
+  for (const entry of readdirSync('/proc').filter(e => /^\d+$/.test(e))) {
+    let f
+    try { f = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ') }
+    catch { continue } // gone meanwhile
+    if (Number(entry) === pid || Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12])
   }
-  catch { return NaN }
+  return ticks / 100
 }
 const rssOf = (pid) => {
   try { return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024 }
@@ -207,7 +215,17 @@ async function adapterBaseline(KafkaEventBus, brokers, events) {
   const bus = new KafkaEventBus(brokers, 'bench-adapter', 6)
   await bus.connect()
   const topics = [...new Set(events.map(e => e.topic))].map(t => `${NS}.adapter.${t}`)
-  await bus.ensureTopics(topics.map(name => ({ name, partitions: 6 })))
+  // A topic just created may not have its leaders yet: kafkajs then fails the metadata call; try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bus.ensureTopics(topics.map(name => ({ name, partitions: 6 })))
+      break
+    }
+    catch (error) {
+      if (attempt >= 10) throw error
+      await sleep(1000)
+    }
+  }
   const consuming = await consumeAll(async (g, seen) => {
     const sub = await bus.subscribeBatch({ groupId: `${NS}.adapter.g${g}`, topics, fromBeginning: true }, async (messages) => {
       for (const m of messages) JSON.parse(m.value)
@@ -452,11 +470,17 @@ async function main() {
   const watcher = await openWatcher(base, await apiClient(base).signIn(fixture.users.at(-1).handle), fixture)
   run.closers.push(() => watcher.close())
   const pids = { app: app.child.pid, worker: worker.child.pid }
+  // The stack's own processes, when their pid files are at hand (BENCH_STACK_RUN, default .data/stack/run).
+  const stackRun = process.env.BENCH_STACK_RUN ?? join(ROOT, '.data/stack/run')
+  for (const svc of ['kafka', 'elasticsearch', 'ferretdb', 'postgres', 'redis']) {
+    try { pids[svc] = Number(readFileSync(join(stackRun, `${svc}.pid`), 'utf8')) }
+    catch { /* not ours to know */ }
+  }
 
   const windows = []
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     for (const rate of RATES) {
-      await waitFor('the pipeline going quiet', async () => Object.values(await lags(admin)).every(l => l === 0), 300_000).catch(() => log('the pipeline did not go quiet within 5 minutes: measuring on top of the backlog'))
+      await waitFor('the pipeline going quiet', async () => Object.values(await lags(admin)).every(l => l === 0), QUIET_MS).catch(() => log(`the pipeline did not go quiet within ${QUIET_MS / 1000} s: measuring on top of the backlog`))
       const w = await openLoop({ rate, seconds: WARMUP + SECONDS, clients, fixture, ws: watcher, admin, pids, mongo: mongoClient.db(DB), redis, elastic })
       windows.push({ repeat, ...w })
       log(`repeat ${repeat + 1}, ${rate}/s: sent at ${f0(w.achievedSendRate)}/s, HTTP ${JSON.stringify(w.statuses)}, API p50/p99 ${f0(w.api.p50)}/${f0(w.api.p99)} ms, websocket p99 ${f0(w.websocket.p99)} ms, lag ${w.flat ? 'flat' : 'growing'} (${JSON.stringify(w.lagEnd)}), load ${w.loadAverage.join(' ')}`)
@@ -474,7 +498,7 @@ function report({ raw, adapter, windows }) {
       api: [m(w => w.api.p50), m(w => w.api.p99)], mongodb: [m(w => w.mongodb.p50), m(w => w.mongodb.p99)], redis: [m(w => w.redis.p50), m(w => w.redis.p99)],
       elasticsearch: [m(w => w.elasticsearch.p50), m(w => w.elasticsearch.p99)], websocket: [m(w => w.websocket.p50), m(w => w.websocket.p99)],
       lag: Object.fromEntries(Object.keys(JOBS).map(job => [job, m(w => w.lagEnd[job])])),
-      cpu: { app: m(w => w.cpuPercentOfOneCore.app), worker: m(w => w.cpuPercentOfOneCore.worker) },
+      cpu: Object.fromEntries(Object.keys(ws[0]?.cpuPercentOfOneCore ?? {}).map(k => [k, m(w => w.cpuPercentOfOneCore[k])])),
       rss: { app: m(w => w.peakRssMiB.app), worker: m(w => w.peakRssMiB.worker) },
       load: ws.map(w => w.loadAverage[0]),
       errors: ws.reduce((n, w) => n + Object.entries(w.statuses).filter(([s]) => !/^20[01]$|^409$/.test(s)).reduce((a, [, c]) => a + c, 0), 0),
@@ -486,7 +510,7 @@ function report({ raw, adapter, windows }) {
   const cell = ([a, b]) => `${f0(a)}/${f0(b)}`.padStart(11)
   console.log(`${'rate/s'.padEnd(8)}${'lag'.padEnd(8)}${'API'.padStart(11)}${'MongoDB'.padStart(11)}${'Redis'.padStart(11)}${'ES'.padStart(11)}${'websocket'.padStart(11)}  (p50/p99 ms from the scheduled send)  CPU% app/worker, RSS MiB app/worker, load, errors`)
   for (const r of byRate) console.log(`${String(r.rate).padEnd(8)}${(r.flat ? 'flat' : 'grows').padEnd(8)}${cell(r.api)}${cell(r.mongodb)}${cell(r.redis)}${cell(r.elasticsearch)}${cell(r.websocket)}  ${f0(r.cpu.app)}/${f0(r.cpu.worker)}, ${f0(r.rss.app)}/${f0(r.rss.worker)}, ${r.load.join(' ')}, ${r.errors}`)
-  for (const r of byRate) console.log(`  lag at the end of ${r.rate}/s: ${Object.entries(r.lag).map(([job, l]) => `${job} ${f0(l)}`).join(', ')}`)
+  for (const r of byRate) console.log(`  ${r.rate}/s: lag at the end ${Object.entries(r.lag).map(([job, l]) => `${job} ${f0(l)}`).join(', ')}; CPU % of a core ${Object.entries(r.cpu).map(([k, v]) => `${k} ${f0(v)}`).join(', ')}`)
   mkdirSync(join(ROOT, '.data/bench'), { recursive: true })
   const file = join(ROOT, `.data/bench/pipeline-${TAG}.json`)
   writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), raw, adapter, byRate, windows }, null, 2)}\n`)
