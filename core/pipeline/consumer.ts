@@ -6,6 +6,7 @@ import { type Applied, appliedSchema, isAppliedTopic } from './applied'
 
 /** Attempts before a failing event goes to the dead-letter topic and the consumer moves on. */
 export const MAX_ATTEMPTS = Number(process.env.C18N_MAX_ATTEMPTS ?? 5)
+const SLOW_BATCH_MS = Number(process.env.C18N_SLOW_BATCH_MS ?? 2000)
 
 /** One event of a batch: from a source topic, or from an applied topic with its outcome. */
 export interface Delivery {
@@ -97,7 +98,10 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
     }
     if (!isolating.has(first)) {
       try {
+        const started = Date.now()
         await handleBatch(deliveries)
+        // A slow batch says where the time goes, without a profiler.
+        if (Date.now() - started > SLOW_BATCH_MS) console.warn(`[${job.group}] a batch of ${deliveries.length} from ${first} took ${Date.now() - started} ms`)
         for (const m of messages) lettered.delete(whereOf(m))
         return
       }
