@@ -49,6 +49,7 @@ const RAW_EVENTS = Number(args['raw-events'])
 const REDIS_DB = Number(process.env.BENCH_REDIS_DB ?? 14)
 // How long the pipeline gets to drain between windows before the next one starts anyway.
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 120_000)
+const REQUEST_TIMEOUT_MS = Number(process.env.BENCH_REQUEST_TIMEOUT_MS ?? 30_000)
 const NS = `c18n-bench${Date.now().toString(36)}`
 const TAG = Date.now().toString(36).slice(-5)
 const DB = `c18n-bench-${TAG}`
@@ -258,7 +259,8 @@ async function adapterBaseline(KafkaEventBus, brokers, events) {
 function apiClient(base) {
   const cookies = new Map()
   const call = async (method, path, body, type = 'application/json') => {
-    const res = await fetch(base + path, { method, redirect: 'manual', body, headers: { 'content-type': type, 'origin': base, 'cookie': [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
+    // An answer later than this counts as a failure: an overloaded app must not hold the run forever.
+    const res = await fetch(base + path, { method, redirect: 'manual', body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), headers: { 'content-type': type, 'origin': base, 'cookie': [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })
     for (const [, k, v] of res.headers.getSetCookie().map(line => line.match(/^([^=]+)=([^;]*)/))) cookies.set(k, v)
     const text = await res.text()
     let json = null
@@ -310,7 +312,9 @@ async function openLoop({ rate, seconds, clients, fixture, ws, admin, pids, mong
   for (let i = 0; i < total; i++) {
     const scheduled = t0 + (i * 1000) / rate
     const wait = scheduled - now()
+    // Behind schedule the sends go out at once, but the loop still yields, so answers are timed.
     if (wait > 1) await sleep(wait)
+    else if (i % 50 === 0) await new Promise(resolve => setImmediate(resolve))
     const u = (i * 7919) % users.length
     const user = users[u]
     const c = user.communities[i % user.communities.length]
@@ -535,7 +539,8 @@ async function cleanup() {
     if (child.exitCode !== null || child.signalCode) return done()
     child.once('exit', done)
     child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
+    // The worker writes its CPU profile (BENCH_CPU_PROF) as it exits: give it time.
+    setTimeout(() => child.kill('SIGKILL'), 30_000).unref()
   })))
   for (const close of run.closers.reverse()) await Promise.resolve().then(close).catch(e => log(`cleanup: ${e.message}`))
   if (run.tmp && !process.env.BENCH_KEEP) rmSync(run.tmp, { recursive: true, force: true })
