@@ -519,8 +519,8 @@ function report({ raw, adapter, windows }) {
   const cpus = os.cpus()
   console.log(`\nc18n pipeline bench, ${cpus.length} × ${cpus[0]?.model}, Node ${process.version}; ${USERS} users, ${COMMUNITIES} communities; ${REPEATS} interleaved repeats of ${WARMUP} + ${SECONDS} s per rate, medians`)
   console.log(`raw kafkajs ${f0(raw.rate)} events/s; c18n adapter ${f0(adapter.rate)} events/s (${f0((adapter.rate / raw.rate) * 100)}% of raw)`)
-  const cell = ([a, b]) => `${f0(a)}/${f0(b)}`.padStart(11)
-  console.log(`${'rate/s'.padEnd(8)}${'lag'.padEnd(8)}${'API'.padStart(11)}${'MongoDB'.padStart(11)}${'Redis'.padStart(11)}${'ES'.padStart(11)}${'websocket'.padStart(11)}  (p50/p99 ms from the scheduled send)  CPU% app/worker, RSS MiB app/worker, load, errors`)
+  const cell = ([a, b]) => ` ${`${f0(a)}/${f0(b)}`.padStart(12)}`
+  console.log(`${'rate/s'.padEnd(8)}${'lag'.padEnd(8)}${['API', 'MongoDB', 'Redis', 'ES', 'websocket'].map(h => ` ${h.padStart(12)}`).join('')}  (p50/p99 ms from the scheduled send)  CPU% app/worker, RSS MiB app/worker, load, errors`)
   for (const r of byRate) console.log(`${String(r.rate).padEnd(8)}${(r.flat ? 'flat' : 'grows').padEnd(8)}${cell(r.api)}${cell(r.mongodb)}${cell(r.redis)}${cell(r.elasticsearch)}${cell(r.websocket)}  ${f0(r.cpu.app)}/${f0(r.cpu.worker)}, ${f0(r.rss.app)}/${f0(r.rss.worker)}, ${r.load.join(' ')}, ${r.errors}`)
   for (const r of byRate) console.log(`  ${r.rate}/s: lag at the end ${Object.entries(r.lag).map(([job, l]) => `${job} ${f0(l)}`).join(', ')}; CPU % of a core ${Object.entries(r.cpu).map(([k, v]) => `${k} ${f0(v)}`).join(', ')}`)
   mkdirSync(join(ROOT, '.data/bench'), { recursive: true })
