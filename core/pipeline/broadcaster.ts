@@ -62,8 +62,10 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
     case 'c18n.post.created':
       // A post awaiting approval is news to nobody but the moderators: it goes live once approved.
       if (data.moderation === 'pending') return null
+      // The post as a page shows it, with its standing: the page need not read it back.
       return push(`posts:${String(data.communityId)}`, 'post.created', {
         id: data.id, parentId: data.parentId, rootId: data.rootId, title: data.title, author: await summaryOf(String(data.authorId)), createdAt: event.time,
+        communityId: data.communityId, kind: data.parentId ? 'reply' : 'post', body: data.body, tags: data.tags, moderation: 'published',
       })
     case 'c18n.post.approved':
     case 'c18n.flag.dismissed':
@@ -77,6 +79,7 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
       if (event.type !== 'c18n.post.approved' && event.type !== 'c18n.flag.dismissed') return null
       return push(`posts:${post.communityId}`, 'post.created', {
         id: post._id, parentId: post.parentId, rootId: post.rootId, title: post.title, author: await summaryOf(post.authorId), createdAt: post.createdAt,
+        communityId: post.communityId, kind: post.kind, body: post.body, tags: post.tags, moderation: post.moderation ?? 'published',
       })
     }
     case 'c18n.post.edited':

@@ -11,6 +11,7 @@ import { newEvent } from '../../core/pipeline/events'
 import { persistBatch } from '../../core/pipeline/persister'
 import { dlqOf } from '../../shared/schemas/events'
 import { eventually } from '../contract/suites/wait'
+import { LiveLog } from '../../core/realtime/live-log'
 import { freshDomain } from './helpers'
 
 const bus = new EmbeddedEventBus(join(mkdtempSync(join(tmpdir(), 'c18n-batches-')), 'bus.sqlite'))
@@ -76,5 +77,16 @@ describe('batched consumers', () => {
     expect(seen[0]!.doc).toMatchObject({ _id: 'p1', title: 'Post p1', moderation: 'published' })
     expect(await eventLog(domain.ports.store).count({ _id: { $in: [...posts, edit].map(e => e.id) } })).toBe(3)
     expect(await domain.ports.store.collection('post_versions').count({ postId: { $in: ['p1', 'p2'] } })).toBe(2)
+  })
+
+  it('puts a new post on the live stream of its community from the applied stream, as the page shows it and with its standing', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    const community = await domain.communities.create(ann.actor, { name: 'Quay', slug: 'quay', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+    const post = await domain.posts.create(ann.actor, 'quay', { title: 'Live', body: 'straight from the stream', tags: ['now'] })
+    const live = new LiveLog(domain.ports.cache)
+    await eventually(async () => expect((await live.since(`posts:${community.id}`, 0)).events.map(e => e.kind)).toContain('post.created'), 10_000, 50)
+    const frame = (await live.since(`posts:${community.id}`, 0)).events.find(e => e.kind === 'post.created')!
+    expect(frame.payload).toMatchObject({ id: post.id, title: 'Live', body: 'straight from the stream', tags: ['now'], kind: 'post', moderation: 'published', communityId: community.id, author: { handle: 'ann' } })
   })
 })
