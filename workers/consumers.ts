@@ -1,34 +1,41 @@
 import type { Subscription } from '../core/ports'
 import type { Domain } from '../core/domain'
-import { type ConsumerJob, runConsumer } from '../core/pipeline/consumer'
-import { cacheEvent } from '../core/pipeline/cacher'
-import { flagEvent } from '../core/pipeline/flagger'
-import { indexEvent } from '../core/pipeline/indexer'
-import { notifyEvent } from '../core/pipeline/notifier'
-import { persist } from '../core/pipeline/persister'
-import { recordEvent } from '../core/analytics/speed'
-import { broadcastEvent } from '../core/pipeline/broadcaster'
+import { type ConsumerJob, type Delivery, runConsumer } from '../core/pipeline/consumer'
+import { appliedOf } from '../core/pipeline/applied'
+import { cacheEvents } from '../core/pipeline/cacher'
+import { flagEvents } from '../core/pipeline/flagger'
+import { indexEvents } from '../core/pipeline/indexer'
+import { notifyEvents } from '../core/pipeline/notifier'
+import { persistBatch } from '../core/pipeline/persister'
+import { recordEvents } from '../core/analytics/speed'
+import { broadcastEvents } from '../core/pipeline/broadcaster'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
-import { AGGREGATES, namespace, topicOf } from '../shared/schemas/events'
+import { AGGREGATES, type Aggregate, namespace, topicOf } from '../shared/schemas/events'
 
-/** The jobs of the event pipeline, each an independent consumer group. */
+/** The events of a batch from the applied stream that the persister applied (not rejected). */
+const appliedIn = (deliveries: Delivery[]) => deliveries.filter(d => d.outcome?.status === 'applied').map(d => d.event)
+
+/**
+ * The jobs of the event pipeline, each an independent consumer group. The persister reads the
+ * source topics; the views read what it applied, from the applied stream, so none of them waits
+ * for it or asks the store whether it has caught up. Chat's live group alone reads its source
+ * topic: a message reaches the room without waiting for the persister.
+ */
 export function pipelineJobs(domain: Domain, log: (line: string) => void = () => {}): ConsumerJob[] {
   const { ports } = domain
   const ALL_TOPICS = AGGREGATES.map(topicOf)
+  const applied = (aggregates: Aggregate[]) => aggregates.map(a => appliedOf(topicOf(a)))
   const group = (job: string) => `${namespace()}.${job}`
-  // The analytics speed layer reads every topic with activity; chat's `messages` once it exists.
-  const analyticsTopics = AGGREGATES.filter(a => ['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages'].includes(a)).map(topicOf)
   return [
-    { group: group('persister'), topics: ALL_TOPICS, handle: (event, message) => persist(ports.store, message.topic, event) },
-    { group: group('cacher'), topics: [topicOf('users'), topicOf('posts'), topicOf('reactions'), topicOf('shares'), topicOf('messages')], handle: event => cacheEvent(ports, event) },
-    { group: group('indexer'), topics: [topicOf('users'), topicOf('communities'), topicOf('posts'), topicOf('messages')], handle: event => indexEvent(ports, event) },
-    { group: group('notifier'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: event => notifyEvent(ports, event) },
-    { group: group('flagger'), topics: [topicOf('posts'), topicOf('reactions')], handle: event => flagEvent(ports, event) },
-    { group: group('analytics'), topics: analyticsTopics, handle: event => recordEvent(ports, event) },
-    // Chat has a live group of its own: a message never waits behind a post change that waits
-    // for the persister.
-    { group: group('live'), topics: [topicOf('messages')], handle: async (event) => { await broadcastEvent(ports, event) } },
-    { group: group('live-posts'), topics: [topicOf('posts'), topicOf('reactions'), topicOf('shares')], handle: async (event) => { await broadcastEvent(ports, event) } },
+    { group: group('persister'), topics: ALL_TOPICS, handleBatch: deliveries => persistBatch(ports, deliveries) },
+    { group: group('cacher'), topics: applied(['users', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => cacheEvents(ports, appliedIn(deliveries)) },
+    { group: group('indexer'), topics: applied(['users', 'communities', 'posts', 'messages']), handleBatch: deliveries => indexEvents(ports, appliedIn(deliveries)) },
+    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries)) },
+    { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries)) },
+    // The analytics speed layer reads every topic with activity.
+    { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
+    { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
+    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Cache, PubSubListener } from '../../core/ports/cache'
+import type { Cache, CacheCommand, PubSubListener } from '../../core/ports/cache'
 
 type Value = string | Map<string, string> | string[] | Map<string, number>
 interface Entry { type: 'string' | 'hash' | 'list' | 'zset', value: Value, expiresAt: number | null }
@@ -187,6 +187,29 @@ export class EmbeddedCache implements Cache {
   async keys(pattern: string) {
     const regexp = globToRegExp(pattern)
     return [...this.entries.keys()].filter(key => regexp.test(key) && this.live(key))
+  }
+
+  async batch(commands: CacheCommand[]) {
+    const results: Array<number | string | null> = []
+    for (const command of commands) results.push(await this.run(command))
+    return results
+  }
+
+  private async run(c: CacheCommand): Promise<number | string | null> {
+    switch (c[0]) {
+      case 'get': return this.get(c[1])
+      case 'incrBy': return this.incrBy(c[1], c[2])
+      case 'hIncrBy': return this.hIncrBy(c[1], c[2], c[3])
+      case 'zIncrBy': return this.zIncrBy(c[1], c[2], c[3])
+      case 'set': await this.set(c[1], c[2], c[3]); break
+      case 'del': await this.del(c[1]); break
+      case 'expire': await this.expire(c[1], c[2]); break
+      case 'zAdd': await this.zAdd(c[1], c[2], c[3]); break
+      case 'zRem': await this.zRem(c[1], c[2]); break
+      case 'zRemRangeByRank': await this.zRemRangeByRank(c[1], c[2], c[3]); break
+      case 'publish': await this.publish(c[1], c[2]); break
+    }
+    return null
   }
 
   async publish(channel: string, message: string) {

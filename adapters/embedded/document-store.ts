@@ -70,6 +70,20 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     this.write(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`, [doc._id, JSON.stringify(doc)], doc._id)
   }
 
+  async insertMissing(docs: T[]) {
+    if (!docs.length) return 0
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO ${this.table} (id, doc) VALUES (?, ?)`)
+    return inTransaction(this.db, () => docs.reduce((n, doc) => n + Number(insert.run(doc._id, JSON.stringify(doc)).changes), 0))
+  }
+
+  async replaceMany(docs: T[]) {
+    if (!docs.length) return
+    const upsert = this.db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`)
+    inTransaction(this.db, () => {
+      for (const doc of docs) upsert.run(doc._id, JSON.stringify(doc))
+    })
+  }
+
   async findOne(filter: Filter) {
     return (await this.find(filter, { limit: 1 }))[0] ?? null
   }

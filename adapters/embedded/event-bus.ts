@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type { DatabaseSync } from 'node:sqlite'
-import type { DeliveredMessage, EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import type { BatchHandler, DeliveredMessage, EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import { oneAtATime } from '../one-at-a-time'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { partitionFor } from './partition'
 import { inTransaction, openDatabase } from './sqlite'
@@ -27,6 +28,9 @@ export class EmbeddedEventBus implements EventBus {
   private readonly ends = new Map<string, number>()
   private readonly offsets = new Map<string, number>()
 
+  // Statements prepared once: the log's hot paths (publish, fetch, commit) compile no SQL.
+  private readonly statements: ReturnType<EmbeddedEventBus['prepare']>
+
   constructor(file: string, private readonly defaultPartitions = 3) {
     this.db = openDatabase(file)
     this.db.exec(`
@@ -34,6 +38,17 @@ export class EmbeddedEventBus implements EventBus {
       CREATE TABLE IF NOT EXISTS messages (topic TEXT, partition INTEGER, offset INTEGER, key TEXT, value TEXT, headers TEXT, ts INTEGER,
         PRIMARY KEY (topic, partition, offset));
       CREATE TABLE IF NOT EXISTS offsets (grp TEXT, topic TEXT, partition INTEGER, offset INTEGER, PRIMARY KEY (grp, topic, partition));`)
+    this.statements = this.prepare()
+  }
+
+  private prepare() {
+    return {
+      insert: this.db.prepare('INSERT INTO messages (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      last: this.db.prepare('SELECT COALESCE(MAX(offset), -1) AS last FROM messages WHERE topic = ? AND partition = ?'),
+      fetch: this.db.prepare('SELECT * FROM messages WHERE topic = ? AND partition = ? AND offset > ? ORDER BY offset LIMIT ?'),
+      commit: this.db.prepare('INSERT INTO offsets (grp, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET offset = excluded.offset'),
+      committed: this.db.prepare('SELECT offset FROM offsets WHERE grp = ? AND topic = ? AND partition = ?'),
+    }
   }
 
   async ensureTopics(topics: TopicSpec[]) {
@@ -54,7 +69,7 @@ export class EmbeddedEventBus implements EventBus {
     const key = `${topic}/${partition}`
     let end = this.ends.get(key)
     if (end === undefined) {
-      end = Number(this.db.prepare('SELECT COALESCE(MAX(offset), -1) AS last FROM messages WHERE topic = ? AND partition = ?').get(topic, partition)!.last)
+      end = Number(this.statements.last.get(topic, partition)!.last)
       this.ends.set(key, end)
     }
     return end
@@ -64,13 +79,14 @@ export class EmbeddedEventBus implements EventBus {
     const partitions = this.partitionsOf(topic)
     const written = new Map<string, number>()
     inTransaction(this.db, () => {
-      const next = this.db.prepare('SELECT COALESCE(MAX(offset), -1) + 1 AS next FROM messages WHERE topic = ? AND partition = ?')
-      const insert = this.db.prepare('INSERT INTO messages (topic, partition, offset, key, value, headers, ts) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      const now = Date.now()
       for (const message of messages) {
         const partition = partitionFor(message.key, partitions)
-        const offset = Number(next.get(topic, partition)!.next)
-        insert.run(topic, partition, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), Date.now())
-        written.set(`${topic}/${partition}`, offset)
+        // The last offset is read once per partition and transaction, then counted on.
+        const key = `${topic}/${partition}`
+        const offset = (written.get(key) ?? Number(this.statements.last.get(topic, partition)!.last)) + 1
+        this.statements.insert.run(topic, partition, offset, message.key, message.value, JSON.stringify(message.headers ?? {}), now)
+        written.set(key, offset)
       }
     })
     for (const [key, offset] of written) this.ends.set(key, offset)
@@ -88,7 +104,7 @@ export class EmbeddedEventBus implements EventBus {
   private committed(groupId: string, topic: string, partition: number, fromBeginning: boolean): number {
     const cached = this.offsets.get(`${groupId}/${topic}/${partition}`)
     if (cached !== undefined) return cached
-    const row = this.db.prepare('SELECT offset FROM offsets WHERE grp = ? AND topic = ? AND partition = ?').get(groupId, topic, partition)
+    const row = this.statements.committed.get(groupId, topic, partition)
     if (row) {
       this.offsets.set(`${groupId}/${topic}/${partition}`, Number(row.offset))
       return Number(row.offset)
@@ -100,21 +116,25 @@ export class EmbeddedEventBus implements EventBus {
   }
 
   private commit(groupId: string, topic: string, partition: number, offset: number) {
-    this.db.prepare('INSERT INTO offsets (grp, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET offset = excluded.offset')
-      .run(groupId, topic, partition, offset)
+    this.statements.commit.run(groupId, topic, partition, offset)
     this.offsets.set(`${groupId}/${topic}/${partition}`, offset)
   }
 
-  private fetch(topic: string, partition: number, after: number): DeliveredMessage[] {
-    return this.db.prepare('SELECT * FROM messages WHERE topic = ? AND partition = ? AND offset > ? ORDER BY offset LIMIT ?')
-      .all(topic, partition, after, BATCH)
+  private fetch(topic: string, partition: number, after: number, limit: number): DeliveredMessage[] {
+    return this.statements.fetch.all(topic, partition, after, limit)
       .map(row => ({
         topic, partition, offset: String(row.offset), key: row.key as string, value: row.value as string,
         headers: JSON.parse(row.headers as string) as Record<string, string>, timestamp: Number(row.ts),
       }))
   }
 
+  /** One message at a time: batches of one, each committed once handled. */
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.subscribeBatch({ ...options, maxBatch: 1 }, oneAtATime(handler))
+  }
+
+  async subscribeBatch(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    const maxBatch = options.maxBatch ?? BATCH
     const memberId = randomUUID()
     this.members.set(options.groupId, [...(this.members.get(options.groupId) ?? []), memberId])
     for (const topic of options.topics) this.partitionsOf(topic)
@@ -123,15 +143,17 @@ export class EmbeddedEventBus implements EventBus {
     const onPublish = () => wake()
     for (const topic of options.topics) this.wakeUp.on(topic, onPublish)
 
-    const deliver = async (message: DeliveredMessage) => {
+    /** A batch of one partition; its offset is committed once, after the handler. */
+    const deliver = async (batch: DeliveredMessage[]) => {
+      const last = batch.at(-1)!
       for (let attempt = 0; !stopped; attempt++) {
         try {
-          await handler(message)
-          this.commit(options.groupId, message.topic, message.partition, Number(message.offset))
+          await handler(batch)
+          this.commit(options.groupId, last.topic, last.partition, Number(last.offset))
           return
         }
         catch (error) {
-          console.warn(`[bus] ${options.groupId} failed on ${message.topic}/${message.partition}@${message.offset}: ${(error as Error).message}`)
+          console.warn(`[bus] ${options.groupId} failed on ${last.topic}/${last.partition}@${batch[0]!.offset}+${batch.length}: ${(error as Error).message}`)
           await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
         }
       }
@@ -144,11 +166,14 @@ export class EmbeddedEventBus implements EventBus {
           for (const partition of this.assigned(options.groupId, memberId, topic)) {
             const after = this.committed(options.groupId, topic, partition, options.fromBeginning ?? false)
             if (after >= this.endOf(topic, partition)) continue
-            for (const message of this.fetch(topic, partition, after)) {
-              if (stopped) break
-              await deliver(message)
-              delivered++
-            }
+            if (stopped) break
+            const batch = this.fetch(topic, partition, after, maxBatch)
+            if (!batch.length) continue
+            await deliver(batch)
+            delivered += batch.length
+            // The web server shares this event loop in embedded mode: requests and sockets get a
+            // turn between batches.
+            await new Promise(resolve => setImmediate(resolve))
           }
         }
         if (!delivered && !stopped) {

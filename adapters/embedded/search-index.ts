@@ -53,6 +53,17 @@ export class EmbeddedSearchIndex implements SearchIndex {
     })
   }
 
+  async bulk(index: string, entries: Array<{ id: string, document?: SearchDocument }>) {
+    this.textFields(index)
+    const remove = this.db.prepare(`DELETE FROM ${this.table(index)} WHERE id = ?`)
+    inTransaction(this.db, () => {
+      for (const { id, document } of entries) {
+        if (document) this.write(index, id, document)
+        else remove.run(id)
+      }
+    })
+  }
+
   async remove(index: string, id: string) {
     this.textFields(index)
     this.db.prepare(`DELETE FROM ${this.table(index)} WHERE id = ?`).run(id)

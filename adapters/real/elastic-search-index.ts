@@ -55,6 +55,17 @@ export class ElasticSearchIndex implements SearchIndex {
     }
   }
 
+  async bulk(index: string, entries: Array<{ id: string, document?: SearchDocument }>) {
+    if (!entries.length) return
+    const name = this.indexName(index)
+    const response = await this.client.bulk({ operations: entries.flatMap(({ id, document }) => (document ? [{ index: { _index: name, _id: id } }, document] : [{ delete: { _index: name, _id: id } }])) })
+    if (response.errors) {
+      // Removing what is not there is not a failure.
+      const failed = response.items.map(item => item.index?.error ?? (item.delete?.status === 404 ? undefined : item.delete?.error)).find(Boolean)
+      if (failed) throw new Error(`bulk write into ${index} failed: ${failed.reason ?? 'unknown error'}`)
+    }
+  }
+
   async remove(index: string, id: string) {
     await this.client.delete({ index: this.indexName(index), id }).catch((error) => {
       if (!isNotFound(error)) throw error

@@ -1,8 +1,12 @@
 import { Kafka, type Consumer, type Producer, Partitioners, logLevel } from 'kafkajs'
-import type { EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import type { BatchHandler, EventBus, MessageHandler, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports/event-bus'
+import { oneAtATime } from '../one-at-a-time'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const MAX_BACKOFF_MS = 5000
+const DEFAULT_MAX_BATCH = 500
+const PARTITIONS_CONCURRENTLY = 6
+const HEARTBEAT_MS = 2000
 
 // kafkajs 2.2 sets a negative timer on Node 22+, which Node reports as a TimeoutNegativeWarning
 // (harmless: the timer fires at once). Keep that one warning quiet and print every other one.
@@ -24,6 +28,8 @@ export class KafkaEventBus implements EventBus {
   private readonly producer: Producer
   private readonly known = new Set<string>()
   private readonly consumers = new Set<Consumer>()
+  private readonly queued: Array<{ topic: string, messages: OutgoingMessage[], resolve: () => void, reject: (error: Error) => void }> = []
+  private sending: Promise<void> | null = null
 
   constructor(readonly brokers: string[], clientId = 'c18n', private readonly defaultPartitions = 6) {
     this.kafka = new Kafka({ clientId, brokers, logLevel: logLevel.ERROR, retry: { retries: 8, initialRetryTime: 200 } })
@@ -50,19 +56,51 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /**
+   * Group commit: one produce request at a time (the idempotent producer serialises them anyway);
+   * whatever is published while it is in flight waits and goes together in the next one. Each
+   * caller resolves once its own messages are acknowledged by all in-sync replicas.
+   */
   async publish(topic: string, messages: OutgoingMessage[]) {
     await this.ensureTopics([{ name: topic, partitions: this.defaultPartitions }])
-    await this.producer.send({ topic, acks: -1, messages: messages.map(m => ({ key: m.key, value: m.value, headers: m.headers })) })
+    if (!messages.length) return
+    await new Promise<void>((resolve, reject) => {
+      this.queued.push({ topic, messages, resolve, reject })
+      this.sendQueued()
+    })
   }
 
+  private sendQueued() {
+    if (this.sending || !this.queued.length) return
+    const requests = this.queued.splice(0)
+    const byTopic = new Map<string, Array<{ key: string, value: string, headers?: Record<string, string> }>>()
+    for (const { topic, messages } of requests) {
+      const list = byTopic.get(topic) ?? []
+      for (const m of messages) list.push({ key: m.key, value: m.value, headers: m.headers })
+      byTopic.set(topic, list)
+    }
+    this.sending = this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+      .then(() => { for (const r of requests) r.resolve() }, (error: Error) => { for (const r of requests) r.reject(error) })
+      .finally(() => {
+        this.sending = null
+        this.sendQueued()
+      })
+  }
+
+  /** One message at a time: batches of one, each committed once handled. */
   async subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.subscribeBatch({ ...options, maxBatch: 1 }, oneAtATime(handler))
+  }
+
+  async subscribeBatch(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
     await this.ensureTopics(options.topics.map(name => ({ name, partitions: this.defaultPartitions })))
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH
     let stopped = false
     let current: Consumer | null = null
     const start = async (): Promise<Consumer> => {
-      // A handler may wait up to 30 s for the persister (views wait for the state they show):
-      // the session outlasts that, so a slow event does not cost the member its partitions.
-      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 45_000, rebalanceTimeout: 60_000, heartbeatInterval: 3000, allowAutoTopicCreation: false })
+      // Handlers no longer wait for other groups, and a batch heartbeats between its parts: a short
+      // session lets a restarted worker take over a killed one's partitions within seconds.
+      const consumer = this.kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, rebalanceTimeout: 60_000, heartbeatInterval: HEARTBEAT_MS, maxWaitTimeInMs: 500, allowAutoTopicCreation: false })
       // kafkajs restarts a consumer after a retriable crash by itself. After one it will not restart
       // (the group forgot this member, say, when the machine stalled) a new consumer joins in its
       // place: a worker must not sit idle while it looks alive.
@@ -78,34 +116,53 @@ export class KafkaEventBus implements EventBus {
           })
         })
       })
+      const joined = new Promise<void>(resolve => consumer.on(consumer.events.GROUP_JOIN, () => resolve()))
       await consumer.connect()
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false })
       await consumer.run({
         autoCommit: false,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const delivered = {
+        eachBatchAutoResolve: false,
+        // Every partition of the group's topics is worked on at once: one slow partition does not
+        // hold up the others, and ordering within a partition is kept.
+        partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          const { topic, partition } = batch
+          const all = batch.messages.map(message => ({
             topic, partition, offset: message.offset, timestamp: Number(message.timestamp),
             key: message.key?.toString() ?? '', value: message.value?.toString() ?? '',
             headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v ?? '')])),
-          }
-          // Retrying here holds the partition: later messages wait, as in the embedded log.
-          for (let attempt = 0; ; attempt++) {
-            if (stopped) throw new Stopped('subscription stopped before the message was handled')
-            try {
-              await handler(delivered)
-              break
+          }))
+          for (let i = 0; i < all.length; i += maxBatch) {
+            if (!isRunning() || isStale()) return
+            const part = all.slice(i, i + maxBatch)
+            // Retrying here holds the partition: later messages wait, as in the embedded log.
+            for (let attempt = 0; ; attempt++) {
+              if (stopped) throw new Stopped('subscription stopped before the batch was handled')
+              // A long batch (a first load, a slow store) keeps the member's session alive meanwhile.
+              const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS)
+              try {
+                await handler(part)
+                break
+              }
+              catch (error) {
+                if (stopped) throw error
+                console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${part[0]!.offset}+${part.length}: ${(error as Error).message}`)
+                await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
+                await heartbeat()
+              }
+              finally {
+                clearInterval(beat)
+              }
             }
-            catch (error) {
-              if (stopped) throw error
-              console.warn(`[bus] ${options.groupId} failed on ${topic}/${partition}@${message.offset}: ${(error as Error).message}`)
-              await sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** attempt))
-              await heartbeat()
-            }
+            const last = part.at(-1)!.offset
+            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }])
+            resolveOffset(last)
+            await heartbeat()
           }
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
         },
       })
       this.consumers.add(consumer)
+      if (options.awaitAssignment) await Promise.race([joined, sleep(30_000)])
       return consumer
     }
     current = await start()
@@ -136,6 +193,7 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close() {
+    await this.sending
     await Promise.allSettled([...this.consumers].map(c => c.disconnect()))
     await this.producer.disconnect()
   }

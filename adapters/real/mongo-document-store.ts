@@ -1,4 +1,4 @@
-import { type Collection as MongoCollection, type Db, MongoClient, MongoServerError } from 'mongodb'
+import { type Collection as MongoCollection, type Db, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb'
 import type { Collection, Doc, DocumentStore, Filter, FindOptions, Sort, Update } from '../../core/ports/document-store'
 import { DuplicateKeyError } from '../../core/ports/document-store'
 
@@ -17,6 +17,28 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   async insertOne(doc: T) {
     // The driver adds _id to the object it is given; callers keep theirs untouched.
     await this.collection.insertOne({ ...doc } as never).catch(error => rethrow(this.name, doc._id, error))
+  }
+
+  async insertMissing(docs: T[]) {
+    if (!docs.length) return 0
+    try {
+      return (await this.collection.insertMany(docs.map(doc => ({ ...doc })) as never, { ordered: false })).insertedCount
+    }
+    catch (error) {
+      // Unordered: every document but the duplicates went in; only other errors are failures.
+      if (error instanceof MongoBulkWriteError) {
+        const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]
+        if (errors.every(e => e.code === DUPLICATE_KEY)) return error.insertedCount
+      }
+      throw error
+    }
+  }
+
+  async replaceMany(docs: T[]) {
+    if (!docs.length) return
+    const write = () => this.collection.bulkWrite(docs.map(doc => ({ replaceOne: { filter: { _id: doc._id } as never, replacement: { ...doc } as never, upsert: true } })), { ordered: false })
+    // As in replaceOne: a concurrent upsert of a new id may lose the race once; then it exists.
+    await write().catch(error => (error instanceof MongoBulkWriteError ? write() : Promise.reject(error)))
   }
 
   async findOne(filter: Filter) {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import type { Cache, PubSubListener } from '../../core/ports/cache'
+import type { Cache, CacheCommand, PubSubListener } from '../../core/ports/cache'
 
 /** Redis through ioredis; pub/sub on a second connection, as Redis requires. */
 export class RedisCache implements Cache {
@@ -71,6 +71,36 @@ export class RedisCache implements Cache {
   }
 
   async publish(channel: string, message: string) { await this.redis.publish(channel, message) }
+
+  async batch(commands: CacheCommand[]) {
+    if (!commands.length) return []
+    const pipeline = this.redis.pipeline()
+    for (const command of commands) {
+      switch (command[0]) {
+        case 'get': pipeline.get(command[1]); break
+        case 'set':
+          if (command[3]) pipeline.set(command[1], command[2], 'EX', command[3])
+          else pipeline.set(command[1], command[2])
+          break
+        case 'del': pipeline.del(command[1]); break
+        case 'expire': pipeline.expire(command[1], command[2]); break
+        case 'incrBy': pipeline.incrby(command[1], command[2]); break
+        case 'hIncrBy': pipeline.hincrby(command[1], command[2], command[3]); break
+        case 'zIncrBy': pipeline.zincrby(command[1], command[3], command[2]); break
+        case 'zAdd': pipeline.zadd(command[1], command[2], command[3]); break
+        case 'zRem': pipeline.zrem(command[1], command[2]); break
+        case 'zRemRangeByRank': pipeline.zremrangebyrank(command[1], command[2], command[3]); break
+        case 'publish': pipeline.publish(command[1], command[2]); break
+      }
+    }
+    const results = (await pipeline.exec()) ?? []
+    return results.map(([error, value], i) => {
+      if (error) throw new Error(`cache batch: ${commands[i]![0]} failed: ${error.message}`)
+      if (commands[i]![0] === 'get') return (value as string | null) ?? null
+      const counter = ['incrBy', 'hIncrBy', 'zIncrBy'].includes(commands[i]![0])
+      return counter ? Number(value) : null
+    })
+  }
 
   async subscribe(channel: string, listener: PubSubListener) {
     if (!this.subscriber) {

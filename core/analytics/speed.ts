@@ -1,8 +1,7 @@
-import type { Cache, DocumentStore } from '../ports'
+import type { Cache, CacheCommand } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import { namespace } from '../../shared/schemas/events'
-import { persisted } from '../pipeline/wait'
-import { type Counters, HOUR_MS, MINUTE_MS, addInto, countersOf, factOf, floorTo, scopesOf } from './facts'
+import { type Counters, type Fact, HOUR_MS, MINUTE_MS, addInto, countersOf, factOf, floorTo, scopesOf } from './facts'
 
 /**
  * The speed layer: real-time views in the cache, bucketed by *event time* so that the serving
@@ -48,29 +47,48 @@ export class SpeedLayer {
 
   /** Counts one applied event in its minute and hour buckets, trending sets and presence. */
   async record(event: CloudEvent): Promise<boolean> {
-    const fact = factOf(event)
-    if (!fact) return false
+    return (await this.recordMany([event])) === 1
+  }
+
+  /**
+   * Counts a batch of applied events in two round trips: one marks them seen, one counts those
+   * seen for the first time. Returns how many were counted.
+   */
+  async recordMany(events: CloudEvent[]): Promise<number> {
+    const withFacts = events.map(event => ({ event, fact: factOf(event) })).filter((e): e is { event: CloudEvent, fact: Fact } => e.fact !== null)
+    if (!withFacts.length) return 0
     // INCR is atomic: only the first delivery of an event gets 1 and counts. (A crash between this
     // and the counting loses the event here; the next batch run recomputes it from the event log.)
-    const seen = keys.seen(event.id)
-    if ((await this.cache.incrBy(seen, 1)) !== 1) return false
-    await this.cache.expire(seen, SEEN_TTL_S)
-    const at = Date.parse(event.time)
-    const counters = countersOf(fact)
-    for (const scope of scopesOf(fact)) {
-      for (const [key, ttl] of [[keys.minute(scope, floorTo(at, MINUTE_MS)), MINUTE_TTL_S], [keys.hour(scope, floorTo(at, HOUR_MS)), HOUR_TTL_S]] as const) {
-        for (const [field, by] of Object.entries(counters)) await this.cache.hIncrBy(key, field, by)
-        await this.cache.expire(key, ttl)
+    const firsts = await this.cache.batch(withFacts.map(({ event }) => ['incrBy', keys.seen(event.id), 1] as CacheCommand))
+    const counted = withFacts.filter((_, i) => firsts[i] === 1)
+    if (!counted.length) return 0
+    const commands: CacheCommand[] = []
+    const expiring = new Map<string, number>()
+    const scopes = new Set<string>()
+    let latest = ''
+    const now = Date.now()
+    for (const { event, fact } of counted) {
+      commands.push(['expire', keys.seen(event.id), SEEN_TTL_S])
+      const at = Date.parse(event.time)
+      const counters = countersOf(fact)
+      for (const scope of scopesOf(fact)) {
+        scopes.add(scope)
+        for (const [key, ttl] of [[keys.minute(scope, floorTo(at, MINUTE_MS)), MINUTE_TTL_S], [keys.hour(scope, floorTo(at, HOUR_MS)), HOUR_TTL_S]] as const) {
+          for (const [field, by] of Object.entries(counters)) commands.push(['hIncrBy', key, field, by])
+          expiring.set(key, ttl)
+        }
       }
+      const { epoch, score } = decayedWeight(1, at)
+      if (fact.trendingPost) for (const scope of scopesOf(fact)) commands.push(['zIncrBy', keys.trendingPosts(scope, epoch), fact.trendingPost.id, score * fact.trendingPost.weight])
+      if (fact.communityId && fact.activeUserId) commands.push(['zIncrBy', keys.trendingCommunities(epoch), fact.communityId, score])
+      if (fact.activeUserId) commands.push(['zAdd', keys.online(), Math.min(at, now), fact.activeUserId])
+      if (event.time > latest) latest = event.time
     }
-    const { epoch, score } = decayedWeight(1, at)
-    if (fact.trendingPost) {
-      for (const scope of scopesOf(fact)) await this.cache.zIncrBy(keys.trendingPosts(scope, epoch), fact.trendingPost.id, score * fact.trendingPost.weight)
-    }
-    if (fact.communityId && fact.activeUserId) await this.cache.zIncrBy(keys.trendingCommunities(epoch), fact.communityId, score)
-    if (fact.activeUserId) await this.markOnline(fact.activeUserId, at)
-    await this.cache.publish(keys.updates(), JSON.stringify({ scopes: scopesOf(fact), at: event.time }))
-    return true
+    for (const [key, ttl] of expiring) commands.push(['expire', key, ttl])
+    // One notice for the batch: listeners re-read the scopes it names.
+    commands.push(['publish', keys.updates(), JSON.stringify({ scopes: [...scopes], at: latest })])
+    await this.cache.batch(commands)
+    return counted.length
   }
 
   /**
@@ -144,10 +162,7 @@ export class SpeedLayer {
   }
 }
 
-/** The speed-layer consumer's handler: only events the persister applied are counted. */
-export async function recordEvent(ports: { store: DocumentStore, cache: Cache }, event: CloudEvent) {
-  if (!factOf(event)) return
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
-  await new SpeedLayer(ports.cache).record(event)
+/** The speed-layer consumer's handler, for a batch of events the persister applied. */
+export async function recordEvents(ports: { cache: Cache }, events: CloudEvent[]) {
+  await new SpeedLayer(ports.cache).recordMany(events)
 }

@@ -4,7 +4,7 @@ import type { PostDoc } from './posts-model'
 
 /** How many of a community's newest posts the cache keeps. */
 export const FEED_LENGTH = 200
-const POST_TTL_SECONDS = 24 * 60 * 60
+export const POST_TTL_SECONDS = 24 * 60 * 60
 
 export const feedKey = (communityId: string) => `feed:${communityId}`
 export const feedReadyKey = (communityId: string) => `feed:${communityId}:ready`

@@ -10,6 +10,7 @@ import { SearchService } from './search'
 import { ModerationService } from './moderation'
 import { SuggestionService } from './suggestions'
 import { EventPublisher } from '../pipeline/publisher'
+import { appliedOf } from '../pipeline/applied'
 import { AuditService } from './audit'
 import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
@@ -58,7 +59,11 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     audit,
     sessions,
     async setup() {
-      await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [{ name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 }]))
+      // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
+      await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [
+        { name: topicOf(a), partitions: TOPIC_PARTITIONS }, { name: dlqOf(topicOf(a)), partitions: 1 },
+        { name: appliedOf(topicOf(a)), partitions: TOPIC_PARTITIONS }, { name: dlqOf(appliedOf(topicOf(a))), partitions: 1 },
+      ]))
       await ports.store.collection('events').createIndex({ time: 1 })
       await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup()])
     },

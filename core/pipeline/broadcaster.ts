@@ -4,32 +4,51 @@ import type { LiveKind } from '../../shared/realtime/protocol'
 import type { PostDoc } from '../domain/posts-model'
 import { renderMarkdown } from '../content/markdown'
 import { LiveLog } from '../realtime/live-log'
-import { persisted } from './wait'
 
 type UserSummary = { id: string, handle: string, displayName: string, avatarUrl: string | null }
 
-async function summaryOf(store: Ports['store'], userId: string): Promise<UserSummary> {
-  const user = await store.collection<{ _id: string, handle: string, displayName: string, avatarUrl: string | null }>('users').findOne({ _id: userId })
-  return user ? { id: user._id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl } : { id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null }
+type Entry = { room: string, eventId: string, kind: LiveKind, at: string, payload: Record<string, unknown> }
+
+/** Names looked up once per batch, whoever appears in it several times. */
+function summaries(store: Ports['store']) {
+  const known = new Map<string, Promise<UserSummary>>()
+  return (userId: string) => {
+    if (!known.has(userId)) {
+      known.set(userId, store.collection<{ _id: string, handle: string, displayName: string, avatarUrl: string | null }>('users').findOne({ _id: userId })
+        .then(user => (user ? { id: user._id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl } : { id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null })))
+    }
+    return known.get(userId)!
+  }
+}
+
+/** A batch of events onto the rooms' live streams, appended together (three cache round trips). */
+export async function broadcastEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
+  const summaryOf = summaries(ports.store)
+  const entries: Entry[] = []
+  for (const event of events) {
+    const entry = await entryOf(ports, event, summaryOf)
+    if (entry) entries.push(entry)
+  }
+  return new LiveLog(ports.cache).appendMany(entries)
+}
+
+export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
+  return (await broadcastEvents(ports, [event]))[0] ?? null
 }
 
 /**
- * The live consumer: turns bus events into each room's ordered live stream. It works from the
- * event alone (plus names looked up), so a chat message does not wait for the persister and
- * reaches the other side as soon as the bus delivers it; post changes wait, since pages answer
- * them by reading the post.
+ * The live consumer: turns bus events into each room's ordered live stream. Chat messages come
+ * straight from their topic, so they do not wait for the persister; post changes come from the
+ * applied stream (pages answer them by reading the post, which by then is stored).
  */
-export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
-  const live = new LiveLog(ports.cache)
+async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent, summaryOf: (userId: string) => Promise<UserSummary>): Promise<Entry | null> {
   const data = event.data as Record<string, unknown>
-  const push = (room: string, kind: LiveKind, payload: Record<string, unknown>) => live.append(room, event.id, kind, event.time, payload)
-  // A page that hears of a post change reads the post from the API: tell it once the store has it.
-  if (!event.type.startsWith('c18n.message.') && (await persisted(ports.store, event.id)).status !== 'applied') return null
+  const push = (room: string, kind: LiveKind, payload: Record<string, unknown>): Entry => ({ room, eventId: event.id, kind, at: event.time, payload })
   switch (event.type) {
     case 'c18n.message.sent': {
       const body = String(data.body)
       const message = {
-        id: data.id, roomId: data.roomId, parentId: data.parentId ?? null, author: await summaryOf(ports.store, String(data.authorId)), body, bodyHtml: renderMarkdown(body),
+        id: data.id, roomId: data.roomId, parentId: data.parentId ?? null, author: await summaryOf(String(data.authorId)), body, bodyHtml: renderMarkdown(body),
         createdAt: event.time, updatedAt: event.time, version: 1, deleted: false, replyCount: 0, reactionCounts: {}, myReactions: [],
       }
       return push(String(data.roomId), 'message.sent', { message })
@@ -43,8 +62,10 @@ export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, even
     case 'c18n.post.created':
       // A post awaiting approval is news to nobody but the moderators: it goes live once approved.
       if (data.moderation === 'pending') return null
+      // The post as a page shows it, with its standing: the page need not read it back.
       return push(`posts:${String(data.communityId)}`, 'post.created', {
-        id: data.id, parentId: data.parentId, rootId: data.rootId, title: data.title, author: await summaryOf(ports.store, String(data.authorId)), createdAt: event.time,
+        id: data.id, parentId: data.parentId, rootId: data.rootId, title: data.title, author: await summaryOf(String(data.authorId)), createdAt: event.time,
+        communityId: data.communityId, kind: data.parentId ? 'reply' : 'post', body: data.body, tags: data.tags, moderation: 'published',
       })
     case 'c18n.post.approved':
     case 'c18n.flag.dismissed':
@@ -57,7 +78,8 @@ export async function broadcastEvent(ports: Pick<Ports, 'store' | 'cache'>, even
       if (post.held || post.deleted) return push(`posts:${post.communityId}`, 'post.deleted', { id: post._id, rootId: post.rootId, parentId: post.parentId })
       if (event.type !== 'c18n.post.approved' && event.type !== 'c18n.flag.dismissed') return null
       return push(`posts:${post.communityId}`, 'post.created', {
-        id: post._id, parentId: post.parentId, rootId: post.rootId, title: post.title, author: await summaryOf(ports.store, post.authorId), createdAt: post.createdAt,
+        id: post._id, parentId: post.parentId, rootId: post.rootId, title: post.title, author: await summaryOf(post.authorId), createdAt: post.createdAt,
+        communityId: post.communityId, kind: post.kind, body: post.body, tags: post.tags, moderation: post.moderation ?? 'published',
       })
     }
     case 'c18n.post.edited':

@@ -4,10 +4,8 @@ import type { FlagSource, ModerationSettings } from '../../shared/schemas/modera
 import { settingsOf } from '../domain/moderation'
 import type { PostDoc } from '../domain/posts-model'
 import { analyzeText, describeReason } from '../moderation/analyze'
-import { newEvent } from './events'
+import { type PendingEvent, newEvent, topicFor } from './events'
 import { queue } from './projections/moderation'
-import { EventPublisher } from './publisher'
-import { persisted } from './wait'
 
 /** Reactions that count against a post, and those that count for it, in the ratio rule. */
 export const NEGATIVE_REACTIONS = ['report', 'sad'] as const
@@ -57,15 +55,35 @@ async function reportWeight(store: Ports['store'], post: PostDoc, threshold: num
 /**
  * The flagger: checks new and edited posts for abuse, reactions against the community's
  * thresholds, and turns members' reports into flags. A flag is an event (c18n.post.flagged);
- * the community's setting, read here, says whether it hides the post or only queues it.
+ * the community's setting, read here, says whether it hides the post or only queues it. A batch
+ * reads its posts with one query and each community's settings once, and publishes its flags
+ * together.
  */
+export async function flagEvents(ports: Pick<Ports, 'store' | 'bus'>, events: CloudEvent[]) {
+  if (!events.length) return
+  const postIdOf = (event: CloudEvent) => String(event.data.postId ?? event.data.id ?? '')
+  const posts = new Map((await ports.store.collection<PostDoc>('posts').find({ _id: { $in: [...new Set(events.map(postIdOf))] } })).map(p => [p._id, p]))
+  const settings = new Map<string, Promise<ModerationSettings>>()
+  const settingsFor = (communityId: string) => {
+    if (!settings.has(communityId)) settings.set(communityId, settingsOf(ports.store, communityId))
+    return settings.get(communityId)!
+  }
+  const flags: PendingEvent[] = []
+  for (const event of events) {
+    const flag = await flagOf(ports, event, posts.get(postIdOf(event)), settingsFor)
+    if (flag) flags.push(flag)
+  }
+  if (flags.length) await ports.bus.publish(topicFor(flags[0]!), flags.map(f => ({ key: f.key, value: JSON.stringify(f.event), headers: { 'ce-type': f.event.type } })))
+}
+
 export async function flagEvent(ports: Pick<Ports, 'store' | 'bus'>, event: CloudEvent) {
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
-  const postId = String(event.data.postId ?? event.data.id ?? '')
-  const post = await ports.store.collection<PostDoc>('posts').findOne({ _id: postId })
-  if (!post || post.deleted) return
-  const settings = await settingsOf(ports.store, post.communityId)
+  await flagEvents(ports, [event])
+}
+
+async function flagOf(ports: Pick<Ports, 'store'>, event: CloudEvent, post: PostDoc | undefined, settingsFor: (communityId: string) => Promise<ModerationSettings>): Promise<PendingEvent | null> {
+  if (!post || post.deleted) return null
+  const postId = post._id
+  const settings = await settingsFor(post.communityId)
   let found: { source: FlagSource, reasons: string[], reporterId?: string, action?: ModerationSettings['flaggedAction'] } | null = null
   if (event.type === 'c18n.post.created' || event.type === 'c18n.post.edited') {
     const reasons = analyzeText(`${post.title}\n${post.body}`, settings.wordList).map(describeReason)
@@ -79,16 +97,16 @@ export async function flagEvent(ports: Pick<Ports, 'store' | 'bus'>, event: Clou
   else if (event.type === 'c18n.reaction.added') {
     // Once a reaction rule has queued the post, more reactions add nothing, nor after a moderator dismissed it.
     const item = await queue(ports.store).findOne({ _id: postId })
-    if (item && (item.open || item.resolution === 'dismissed') && item.reasons.some(r => r.source === 'reactions')) return
+    if (item && (item.open || item.resolution === 'dismissed') && item.reasons.some(r => r.source === 'reactions')) return null
     const reactions = await ports.store.collection<ReactionDoc>('reactions').find({ postId })
     const reasons = reactionReasons(reactions, settings, Date.parse(event.time))
     if (reasons.length) found = { source: 'reactions', reasons }
   }
-  if (!found) return
+  if (!found) return null
   const flag = newEvent('posts', 'post.flagged', postId, post.communityId, {
     id: postId, communityId: post.communityId, source: found.source, reasons: found.reasons, action: found.action ?? settings.flaggedAction,
     ...(found.reporterId ? { reporterId: found.reporterId } : {}),
   })
   flag.event.source = '/c18n/flagger'
-  await new EventPublisher(ports).publish(flag)
+  return flag
 }

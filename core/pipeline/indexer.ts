@@ -5,7 +5,6 @@ import type { PostDoc } from '../domain/posts-model'
 import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
 import type { MessageDoc } from '../domain/chat-model'
-import { persisted } from './wait'
 import { reindexAfterVisibilityChange } from './visibility'
 
 export const POSTS_INDEX = 'posts'
@@ -17,8 +16,6 @@ export const POSTS_MAPPING = {
 
 /** Indexes the current state of what an event touched: users, communities, posts and replies. */
 export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: CloudEvent) {
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
   const [aggregate] = event.type.slice('c18n.'.length).split('.')
   const id = String(event.data.id ?? '')
   if (aggregate === 'user') await indexUser(ports, id)
@@ -28,6 +25,59 @@ export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: 
   }
   else if (aggregate === 'post' || aggregate === 'flag') await indexPost(ports, id)
   else if (aggregate === 'message') await indexMessage(ports, id)
+}
+
+const aggregateOf = (event: CloudEvent) => event.type.slice('c18n.'.length).split('.')[0]!
+
+/**
+ * Indexes what a batch of applied events touched: each document once, read with one query per
+ * collection, written with one bulk request per index.
+ */
+export async function indexEvents({ store, search }: Pick<Ports, 'store' | 'search'>, events: CloudEvent[]) {
+  const ids = { user: new Set<string>(), community: new Set<string>(), post: new Set<string>(), message: new Set<string>() }
+  for (const event of events) {
+    const aggregate = aggregateOf(event)
+    const id = String(event.data.id ?? '')
+    if (!id) continue
+    if (aggregate === 'flag') ids.post.add(id)
+    else if (aggregate in ids) ids[aggregate as keyof typeof ids].add(id)
+  }
+  const byId = <T extends { _id: string }>(docs: T[]) => new Map(docs.map(d => [d._id, d]))
+  const find = <T extends { _id: string }>(collection: string, set: Set<string>) => (set.size ? store.collection<T>(collection).find({ _id: { $in: [...set] } }) : Promise.resolve([] as T[]))
+  const [posts, messages] = await Promise.all([find<PostDoc>('posts', ids.post), find<MessageDoc>('messages', ids.message)])
+  // Posts show their author's handle and their community's visibility.
+  for (const post of posts) {
+    ids.user.add(post.authorId)
+    ids.community.add(post.communityId)
+  }
+  const [users, communities] = await Promise.all([
+    find<{ _id: string, handle: string, displayName: string, bio: string, interests: string[], createdAt: string }>('users', ids.user).then(byId),
+    find<{ _id: string, slug: string, name: string, description: string, topics: string[], visibility: string, createdAt: string }>('communities', ids.community).then(byId),
+  ])
+  const userEntries = [...new Set(events.filter(e => aggregateOf(e) === 'user').map(e => String(e.data.id)))].flatMap((id) => {
+    const user = users.get(id)
+    return user ? [{ id, document: { handle: user.handle, displayName: user.displayName, bio: user.bio, interests: user.interests, createdAt: user.createdAt } }] : []
+  })
+  const communityEntries = [...new Set(events.filter(e => aggregateOf(e) === 'community').map(e => String(e.data.id)))].flatMap((id) => {
+    const c = communities.get(id)
+    return c ? [{ id, document: { slug: c.slug, name: c.name, description: c.description, topics: c.topics, visibility: c.visibility, createdAt: c.createdAt } }] : []
+  })
+  // Deleted posts, and posts held back by moderation, are found by nobody.
+  const postEntries = posts.map(post => (post.deleted || post.held
+    ? { id: post._id }
+    : { id: post._id, document: {
+        title: post.title, body: post.body, tags: post.tags, communityId: post.communityId, authorId: post.authorId,
+        authorHandle: users.get(post.authorId)?.handle ?? '', kind: post.kind, rootId: post.rootId, visibility: communities.get(post.communityId)?.visibility ?? 'public', createdAt: post.createdAt,
+      } }))
+  const messageEntries = messages.map(m => (m.deleted ? { id: m._id } : { id: m._id, document: { body: m.body, roomId: m.roomId, authorId: m.authorId, createdAt: m.createdAt } }))
+  await Promise.all([
+    userEntries.length ? search.bulk(USERS_INDEX, userEntries) : null,
+    communityEntries.length ? search.bulk(COMMUNITIES_INDEX, communityEntries) : null,
+    postEntries.length ? search.bulk(POSTS_INDEX, postEntries) : null,
+    messageEntries.length ? search.bulk(MESSAGES_INDEX, messageEntries) : null,
+  ])
+  // A community that changed visibility takes its posts' stored visibility with it.
+  for (const event of events) if (aggregateOf(event) === 'community') await reindexAfterVisibilityChange({ store, search }, event)
 }
 
 export async function indexMessage({ store, search }: Pick<Ports, 'store' | 'search'>, id: string) {

@@ -1,10 +1,8 @@
 import type { DocumentStore, Ports } from '../ports'
-import { DuplicateKeyError } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
 import { mentionsIn } from '../content/markdown'
 import { sequenceOf } from './projections/types'
-import { persisted } from './wait'
 import { LiveLog } from '../realtime/live-log'
 
 export interface NotificationDoc {
@@ -23,94 +21,137 @@ export interface NotificationDoc {
 
 export const notifications = (store: DocumentStore) => store.collection<NotificationDoc>('notifications')
 
-/** One notification per event, kind and person: the id makes a redelivered event notify nobody twice. */
-async function notify({ store, cache }: Pick<Ports, 'store' | 'cache'>, event: CloudEvent, userIds: Iterable<string>, base: Omit<NotificationDoc, '_id' | 'seq' | 'userId' | 'read' | 'createdAt'>) {
-  for (const userId of new Set(userIds)) {
-    if (userId === base.actorId) continue
-    const doc: NotificationDoc = { _id: `${event.id}:${base.type}:${userId}`, seq: `${sequenceOf(event)}:${base.type}:${userId}`, userId, read: false, createdAt: event.time, ...base }
-    await notifications(store).insertOne(doc).catch((error) => {
-      if (!(error instanceof DuplicateKeyError)) throw error
-    })
-    // Stored first, then pushed: the live stream skips it if a redelivery pushes it again.
-    await new LiveLog(cache).append(`user:${userId}`, doc._id, 'notification', doc.createdAt, { id: doc._id, type: doc.type, text: doc.text, postId: doc.postId, rootId: doc.rootId, communityId: doc.communityId })
-  }
+interface UserDoc { _id: string, handle: string, displayName: string }
+interface CommunityDoc { _id: string, name: string, visibility: string }
+interface MembershipDoc { _id: string, communityId: string, userId: string, muted?: boolean, role?: string }
+interface GroupDoc { _id: string, name: string, memberIds: string[] }
+
+/**
+ * What a batch of events needs to know, read once for the whole batch with one query per
+ * collection: the posts, their parents, actors and authors, communities and their members.
+ */
+async function lookups(store: DocumentStore, events: CloudEvent[]) {
+  const byId = <T extends { _id: string }>(docs: T[]) => new Map(docs.map(d => [d._id, d]))
+  const postIds = [...new Set(events.map(e => String(e.data.postId ?? e.data.id ?? '')))]
+  const posts = byId(await store.collection<PostDoc>('posts').find({ _id: { $in: postIds } }))
+  const parentIds = [...new Set([...posts.values()].map(p => p.parentId).filter((p): p is string => !!p && !posts.has(p)))]
+  if (parentIds.length) for (const parent of await store.collection<PostDoc>('posts').find({ _id: { $in: parentIds } })) posts.set(parent._id, parent)
+  const communityIds = [...new Set([...posts.values()].map(p => p.communityId))]
+  const userIds = [...new Set([...events.map(e => e.actorid ?? ''), ...[...posts.values()].map(p => p.authorId)].filter(Boolean))]
+  const groupIds = [...new Set(events.map(e => (e.data.target as { groupId?: string } | undefined)?.groupId).filter((g): g is string => !!g))]
+  const [users, communities, memberships, groups] = await Promise.all([
+    store.collection<UserDoc>('users').find({ _id: { $in: userIds } }).then(byId),
+    store.collection<CommunityDoc>('communities').find({ _id: { $in: communityIds } }).then(byId),
+    communityIds.length ? store.collection<MembershipDoc>('memberships').find({ communityId: { $in: communityIds } }) : [],
+    groupIds.length ? store.collection<GroupDoc>('groups').find({ _id: { $in: groupIds } }).then(byId) : new Map<string, GroupDoc>(),
+  ])
+  const members = new Map<string, MembershipDoc[]>()
+  for (const m of memberships) members.set(m.communityId, [...(members.get(m.communityId) ?? []), m])
+  const handles = [...new Set([...posts.values()].flatMap(p => mentionsIn(p.body)))]
+  const mentionable = new Map((handles.length ? await store.collection<UserDoc>('users').find({ handle: { $in: handles } }) : []).map(u => [u.handle, u]))
+  return { posts, users, communities, members, groups, mentionable }
+}
+
+/**
+ * The notifier, a batch at a time: every notification the batch makes is written with one
+ * unordered insert (its id makes a redelivered event notify nobody twice), then pushed to the
+ * people's live streams in three cache round trips. Stored first, then pushed: the live stream
+ * skips what a redelivery pushes again.
+ */
+export async function notifyEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
+  if (!events.length) return
+  const known = await lookups(ports.store, events)
+  const docs: NotificationDoc[] = []
+  for (const event of events) collect(known, event, docs)
+  if (!docs.length) return
+  await notifications(ports.store).insertMissing(docs)
+  await new LiveLog(ports.cache).appendMany(docs.map(doc => ({
+    room: `user:${doc.userId}`, eventId: doc._id, kind: 'notification' as const, at: doc.createdAt,
+    payload: { id: doc._id, type: doc.type, text: doc.text, postId: doc.postId, rootId: doc.rootId, communityId: doc.communityId },
+  })))
+}
+
+/** One event through the batch path. */
+export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
+  await notifyEvents(ports, [event])
 }
 
 const quote = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text)
 
 /**
- * The notifier: members hear of new posts in communities they have not muted, authors of
- * replies and reactions, anyone @mentioned who can read the post, group members of shares.
+ * Members hear of new posts in communities they have not muted, authors of replies and
+ * reactions, anyone @mentioned who can read the post, group members of shares.
  */
-export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
-  const record = await persisted(ports.store, event.id)
-  if (record.status !== 'applied') return
-  const { store } = ports
+function collect(known: Awaited<ReturnType<typeof lookups>>, event: CloudEvent, out: NotificationDoc[]) {
   const postId = String(event.data.postId ?? event.data.id ?? '')
-  const post = await store.collection<PostDoc>('posts').findOne({ _id: postId })
+  const post = known.posts.get(postId)
   if (!post) return
-  const [actor, community] = await Promise.all([
-    store.collection<{ _id: string, displayName: string }>('users').findOne({ _id: event.actorid ?? '' }),
-    store.collection<{ _id: string, name: string, visibility: string }>('communities').findOne({ _id: post.communityId }),
-  ])
+  const actor = known.users.get(event.actorid ?? '')
+  const community = known.communities.get(post.communityId)
+  const notify = (userIds: Iterable<string>, base: Omit<NotificationDoc, '_id' | 'seq' | 'userId' | 'read' | 'createdAt'>) => {
+    for (const userId of new Set(userIds)) {
+      if (userId === base.actorId) continue
+      out.push({ _id: `${event.id}:${base.type}:${userId}`, seq: `${sequenceOf(event)}:${base.type}:${userId}`, userId, read: false, createdAt: event.time, ...base })
+    }
+  }
   const who = actor?.displayName ?? 'Someone'
   const base = { actorId: event.actorid ?? null, postId: post._id, rootId: post.rootId, communityId: post.communityId }
-  const members = async () => (await store.collection<{ _id: string, userId: string, muted?: boolean, role?: string }>('memberships').find({ communityId: post.communityId }))
-  const moderators = async () => (await members()).filter(m => m.role === 'owner' || m.role === 'moderator').map(m => m.userId)
+  const members = () => known.members.get(post.communityId) ?? []
+  const moderators = () => members().filter(m => m.role === 'owner' || m.role === 'moderator').map(m => m.userId)
   const where = community?.name ?? 'a community'
   const what = quote(post.title || post.body)
   // A post's mentions and new-post notices go out once it is published: at creation, or on approval.
-  const announce = async (authorName: string, authorId: string) => {
+  const announce = (authorName: string, authorId: string) => {
     const announced = { ...base, actorId: authorId }
     // Someone mentioned hears it as a mention, once, and not again as a new post or reply.
-    const handles = mentionsIn(post.body)
     const mentioned = new Set<string>()
+    const handles = mentionsIn(post.body)
     if (handles.length) {
-      const users = await store.collection<{ _id: string }>('users').find({ handle: { $in: handles } })
-      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
-      for (const user of users) if (!readers || readers.has(user._id)) mentioned.add(user._id)
-      await notify(ports, event, mentioned, { ...announced, type: 'mention', text: `${authorName} mentioned you: “${quote(post.body)}”` })
+      const readers = community?.visibility === 'private' ? new Set(members().map(m => m.userId)) : null
+      for (const handle of handles) {
+        const user = known.mentionable.get(handle)
+        if (user && (!readers || readers.has(user._id))) mentioned.add(user._id)
+      }
+      notify(mentioned, { ...announced, type: 'mention', text: `${authorName} mentioned you: “${quote(post.body)}”` })
     }
     if (post.kind === 'post') {
-      const audience = (await members()).filter(m => !m.muted && !mentioned.has(m.userId)).map(m => m.userId)
-      await notify(ports, event, audience, { ...announced, type: 'new_post', text: `${authorName} posted “${quote(post.title)}” in ${where}` })
+      notify(members().filter(m => !m.muted && !mentioned.has(m.userId)).map(m => m.userId), { ...announced, type: 'new_post', text: `${authorName} posted “${quote(post.title)}” in ${where}` })
     }
     return mentioned
   }
   if (event.type === 'c18n.post.created' && event.data.moderation === 'pending') {
-    await notify(ports, event, await moderators(), { ...base, type: 'moderation', text: `${who}'s post “${what}” awaits approval in ${where}` })
+    notify(moderators(), { ...base, type: 'moderation', text: `${who}'s post “${what}” awaits approval in ${where}` })
   }
   else if (event.type === 'c18n.post.created') {
-    const mentioned = await announce(who, event.actorid ?? post.authorId)
+    const mentioned = announce(who, event.actorid ?? post.authorId)
     if (post.kind === 'reply' && post.parentId) {
-      const parent = await store.collection<PostDoc>('posts').findOne({ _id: post.parentId })
-      if (parent && !mentioned.has(parent.authorId)) await notify(ports, event, [parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
+      const parent = known.posts.get(post.parentId)
+      if (parent && !mentioned.has(parent.authorId)) notify([parent.authorId], { ...base, type: 'reply', text: `${who} replied: “${quote(post.body)}”` })
     }
   }
   else if (event.type === 'c18n.post.approved') {
-    await notify(ports, event, [post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} was approved` })
-    const author = await store.collection<{ _id: string, displayName: string }>('users').findOne({ _id: post.authorId })
-    await announce(author?.displayName ?? 'Someone', post.authorId)
+    notify([post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} was approved` })
+    announce(known.users.get(post.authorId)?.displayName ?? 'Someone', post.authorId)
   }
   else if (event.type === 'c18n.post.rejected' || event.type === 'c18n.post.removed') {
     const verb = event.type === 'c18n.post.rejected' ? 'was not approved' : 'was removed by a moderator'
-    await notify(ports, event, [post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} ${verb}: ${String(event.data.reason)}` })
+    notify([post.authorId], { ...base, type: 'decision', text: `Your post “${what}” in ${where} ${verb}: ${String(event.data.reason)}` })
   }
   else if (event.type === 'c18n.post.flagged') {
     const why = (event.data.reasons as string[]).join('; ')
-    await notify(ports, event, await moderators(), { ...base, type: 'moderation', text: `“${what}” in ${where} was flagged${event.data.action === 'hide' ? ' and hidden' : ''}: ${quote(why)}` })
+    notify(moderators(), { ...base, type: 'moderation', text: `“${what}” in ${where} was flagged${event.data.action === 'hide' ? ' and hidden' : ''}: ${quote(why)}` })
   }
   else if (event.type === 'c18n.reaction.added') {
-    await notify(ports, event, [post.authorId], { ...base, type: 'reaction', text: `${who} reacted ${String(event.data.kind)} to “${quote(post.title || post.body)}”` })
+    notify([post.authorId], { ...base, type: 'reaction', text: `${who} reacted ${String(event.data.kind)} to “${quote(post.title || post.body)}”` })
   }
   else if (event.type === 'c18n.share.created') {
     const target = event.data.target as { type: string, groupId?: string }
     if (target.type === 'group' && target.groupId) {
-      const group = await store.collection<{ _id: string, name: string, memberIds: string[] }>('groups').findOne({ _id: target.groupId })
+      const group = known.groups.get(target.groupId)
       // Of a private community's post, only the group members who can read it hear of it.
-      const readers = community?.visibility === 'private' ? new Set((await members()).map(m => m.userId)) : null
-      if (group) await notify(ports, event, group.memberIds.filter(id => !readers || readers.has(id)), { ...base, type: 'share', text: `${who} shared “${quote(post.title || post.body)}” with ${group.name}` })
+      const readers = community?.visibility === 'private' ? new Set(members().map(m => m.userId)) : null
+      if (group) notify(group.memberIds.filter(id => !readers || readers.has(id)), { ...base, type: 'share', text: `${who} shared “${quote(post.title || post.body)}” with ${group.name}` })
     }
-    await notify(ports, event, [post.authorId], { ...base, type: 'share', text: `${who} shared your post “${quote(post.title || post.body)}”` })
+    notify([post.authorId], { ...base, type: 'share', text: `${who} shared your post “${quote(post.title || post.body)}”` })
   }
 }

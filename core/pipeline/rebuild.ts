@@ -1,8 +1,8 @@
 import type { Ports } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
-import { cacheEvent } from './cacher'
+import { cacheEvents } from './cacher'
 import { type EventRecord, eventLog } from './event-log'
-import { POSTS_INDEX, indexEvent } from './indexer'
+import { POSTS_INDEX, indexEvents } from './indexer'
 import { COMMUNITIES_INDEX } from '../domain/communities'
 import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
@@ -17,7 +17,7 @@ export const toCloudEvent = (record: EventRecord): CloudEvent => ({
 
 /**
  * Rebuilds the cache and search views from nothing by replaying the immutable event log, in
- * order, through the same cacher and indexer code the live consumers run.
+ * order, through the same cacher and indexer code the live consumers run, a page at a time.
  */
 export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'search'>, setup: () => Promise<void>, report: (line: string) => void = () => {}) {
   const started = Date.now()
@@ -37,16 +37,14 @@ export async function rebuildViews(ports: Pick<Ports, 'store' | 'cache' | 'searc
     let batch = lastTime ? await log.find({ time: lastTime, _id: { $gt: lastId } }, { sort: { _id: 1 }, limit: BATCH }) : []
     if (!batch.length) batch = await log.find(lastTime ? { time: { $gt: lastTime } } : {}, { sort: { time: 1, _id: 1 }, limit: BATCH })
     if (!batch.length) break
-    for (const record of batch) {
-      if (record.status === 'applied') {
-        const event = toCloudEvent(record)
-        await cacheEvent(ports, event)
-        await indexEvent(ports, event)
-      }
-      replayed++
-      lastTime = record.time
-      lastId = record._id
-    }
+    // A page at a time through the consumers' batch paths: they write current state, so the
+    // result is the same as event by event.
+    const events = batch.filter(r => r.status === 'applied').map(toCloudEvent)
+    await cacheEvents(ports, events)
+    await indexEvents(ports, events)
+    replayed += batch.length
+    lastTime = batch.at(-1)!.time
+    lastId = batch.at(-1)!._id
   }
   for (const index of [USERS_INDEX, COMMUNITIES_INDEX, POSTS_INDEX, MESSAGES_INDEX]) await ports.search.refresh(index)
   report(`rebuilt the cache and search views from ${replayed} events in ${Date.now() - started} ms`)

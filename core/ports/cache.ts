@@ -4,6 +4,20 @@
  */
 export type PubSubListener = (channel: string, message: string) => void
 
+/** A command sent in a batch: several in one round trip (a Redis pipeline). */
+export type CacheCommand
+  = | ['get', string]
+    | ['set', string, string, number?]
+    | ['del', string]
+    | ['expire', string, number]
+    | ['incrBy', string, number]
+    | ['hIncrBy', string, string, number]
+    | ['zIncrBy', string, string, number]
+    | ['zAdd', string, number, string]
+    | ['zRem', string, string]
+    | ['zRemRangeByRank', string, number, number]
+    | ['publish', string, string]
+
 export interface Cache {
   readonly kind: string
   get(key: string): Promise<string | null>
@@ -32,6 +46,12 @@ export interface Cache {
   /** Keys matching a glob pattern with `*` only. */
   keys(pattern: string): Promise<string[]>
   publish(channel: string, message: string): Promise<void>
+  /**
+   * Runs these commands in order in one round trip and returns each one's result (a number for
+   * counters, the value or null for a get, null otherwise). Not a transaction: another client's
+   * commands may interleave.
+   */
+  batch(commands: CacheCommand[]): Promise<Array<number | string | null>>
   subscribe(channel: string, listener: PubSubListener): Promise<() => Promise<void>>
   ping(): Promise<boolean>
   close(): Promise<void>

@@ -38,6 +38,11 @@ export class DuplicateKeyError extends Error {
 export interface Collection<T extends Doc> {
   /** Throws DuplicateKeyError when the id or a unique index is taken. */
   insertOne(doc: T): Promise<void>
+  /**
+   * Inserts many documents in one unordered request; a document whose id (or unique key) is taken
+   * is skipped, not an error. Returns how many were inserted. For idempotent bulk writes.
+   */
+  insertMissing(docs: T[]): Promise<number>
   findOne(filter: Filter): Promise<T | null>
   find(filter: Filter, options?: FindOptions): Promise<T[]>
   /**
@@ -50,6 +55,8 @@ export interface Collection<T extends Doc> {
   updateOne(filter: Filter, update: Update): Promise<T | null>
   /** Inserts or replaces the whole document with this id. */
   replaceOne(doc: T): Promise<void>
+  /** Inserts or replaces each of these documents, in one request. */
+  replaceMany(docs: T[]): Promise<void>
   deleteOne(filter: Filter): Promise<boolean>
   deleteMany(filter: Filter): Promise<number>
   createIndex(fields: Sort, options?: { unique?: boolean }): Promise<void>

@@ -24,6 +24,13 @@ export interface SubscribeOptions {
   topics: string[]
   /** Where a group with no committed offset starts. */
   fromBeginning?: boolean
+  /** Most messages handed to a batch handler at once (default 500). */
+  maxBatch?: number
+  /**
+   * Resolve only once the group has its partitions (bounded): a subscriber that starts at the end
+   * of the log and must not miss what is published after `subscribe` returns asks for this.
+   */
+  awaitAssignment?: boolean
 }
 
 /**
@@ -32,6 +39,14 @@ export interface SubscribeOptions {
  */
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>
 
+/**
+ * A batch: consecutive messages of one partition, in order, at most `maxBatch` of them, as many
+ * as had arrived. The handler resolves once the effects of all of them are durable; then the
+ * offset after the last one is committed, once for the batch. A handler that throws gets the same
+ * batch again (at-least-once delivery); later messages of the partition wait.
+ */
+export type BatchHandler = (messages: DeliveredMessage[]) => Promise<void>
+
 export interface Subscription { stop(): Promise<void> }
 
 export interface EventBus {
@@ -39,6 +54,7 @@ export interface EventBus {
   ensureTopics(topics: TopicSpec[]): Promise<void>
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>
   subscribe(options: SubscribeOptions, handler: MessageHandler): Promise<Subscription>
+  subscribeBatch(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>
   ping(): Promise<boolean>
   close(): Promise<void>
 }

@@ -38,6 +38,11 @@ export interface SearchIndex {
   /** Index or replace many documents in one request (Elasticsearch's bulk API); fails if any one fails. */
   putMany(index: string, documents: Array<{ id: string, document: SearchDocument }>): Promise<void>
   remove(index: string, id: string): Promise<void>
+  /**
+   * Puts and removes in one request (Elasticsearch's bulk API): an entry with a document indexes
+   * it, one without removes that id (absent ids are fine). Fails if any one fails.
+   */
+  bulk(index: string, entries: Array<{ id: string, document?: SearchDocument }>): Promise<void>
   /** Makes recent writes visible to search (Elasticsearch's refresh). */
   refresh(index: string): Promise<void>
   search<T = SearchDocument>(index: string, query: SearchQuery): Promise<SearchResult<T>>

@@ -1,4 +1,4 @@
-import type { Cache } from '../ports'
+import type { Cache, CacheCommand } from '../ports'
 import type { LiveEvent, LiveKind, ServerFrame } from '../../shared/realtime/protocol'
 
 /** How many events each room's stream keeps for clients catching up after a reconnect. */
@@ -21,15 +21,39 @@ export class LiveLog {
 
   /** Appends an event once: a redelivered bus event is recognised by its id and skipped. */
   async append(room: string, eventId: string, kind: LiveKind, at: string, payload: Record<string, unknown>): Promise<LiveEvent | null> {
-    if (await this.cache.get(seenKey(room, eventId))) return null
-    const seq = await this.cache.incrBy(seqKey(room), 1)
-    const event: LiveEvent = { type: 'event', room, seq, eventId, kind, at, payload }
-    const text = JSON.stringify(event)
-    await this.cache.zAdd(logKey(room), seq, text)
-    await this.cache.zRemRangeByRank(logKey(room), 0, -(LOG_LENGTH + 1))
-    await this.cache.set(seenKey(room, eventId), String(seq), SEEN_TTL_SECONDS)
-    await this.cache.publish(liveChannel(room), text)
-    return event
+    return (await this.appendMany([{ room, eventId, kind, at, payload }]))[0] ?? null
+  }
+
+  /**
+   * Appends many events, each once, in three cache round trips however many there are: which
+   * are new, their sequence numbers (in order, per room), then the log, the marks and the
+   * publication. A crash in between appends an event twice at worst, never loses one.
+   */
+  async appendMany(entries: Array<{ room: string, eventId: string, kind: LiveKind, at: string, payload: Record<string, unknown> }>): Promise<Array<LiveEvent | null>> {
+    if (!entries.length) return []
+    const seen = await this.cache.batch(entries.map(e => ['get', seenKey(e.room, e.eventId)] as CacheCommand))
+    const unique = new Set<string>()
+    const fresh = entries.map((e, i) => {
+      const key = `${e.room}\n${e.eventId}`
+      if (seen[i] !== null || unique.has(key)) return false
+      unique.add(key)
+      return true
+    })
+    const numbered = entries.filter((_, i) => fresh[i])
+    if (!numbered.length) return entries.map(() => null)
+    const seqs = await this.cache.batch(numbered.map(e => ['incrBy', seqKey(e.room), 1] as CacheCommand))
+    const events = numbered.map((e, i): LiveEvent => ({ type: 'event', room: e.room, seq: Number(seqs[i]), eventId: e.eventId, kind: e.kind, at: e.at, payload: e.payload }))
+    const commands: CacheCommand[] = []
+    const rooms = new Set<string>()
+    for (const event of events) {
+      const text = JSON.stringify(event)
+      commands.push(['zAdd', logKey(event.room), event.seq, text], ['set', seenKey(event.room, event.eventId), String(event.seq), SEEN_TTL_SECONDS], ['publish', liveChannel(event.room), text])
+      rooms.add(event.room)
+    }
+    for (const room of rooms) commands.push(['zRemRangeByRank', logKey(room), 0, -(LOG_LENGTH + 1)])
+    await this.cache.batch(commands)
+    let next = 0
+    return entries.map((_, i) => (fresh[i] ? events[next++]! : null))
   }
 
   /** Frames that are not part of the stream (typing, presence): published, never kept. */

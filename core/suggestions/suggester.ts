@@ -1,19 +1,12 @@
 import type { Ports } from '../ports'
 import { type CloudEvent, topicOf } from '../../shared/schemas/events'
 import type { ConsumerJob } from '../pipeline/consumer'
-import { persisted } from '../pipeline/wait'
+import { appliedOf } from '../pipeline/applied'
 import { SocialGraph, graphFromLog } from './graph'
 import { type Suggestions, suggestionsFor } from './recommend'
 
-/** What the graph is made of, direct messages included (see graph.ts). */
-export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'] as const).map(topicOf)
-
-/**
- * How long one delivery waits for the persister. Under the Kafka session timeout (10 s), so that a
- * lagging persister makes the delivery fail and be retried (the bus heartbeats between attempts)
- * rather than get the consumer thrown out of its group.
- */
-const PERSIST_WAIT_MS = 8000
+/** What the graph is made of, direct messages included (see graph.ts): as the persister applied it. */
+export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'] as const).map(a => appliedOf(topicOf(a)))
 
 /** The serving layer's copy of one user's suggestions, written by the suggester. */
 export const suggestionsKey = (userId: string) => `suggestions:${userId}`
@@ -57,7 +50,7 @@ export class Suggester {
     this.log(`suggester: ${what} a graph of ${graph.graph.order} nodes and ${graph.graph.size} edges from ${graph.appliedCount} events; suggestions for ${users.length} users in ${Date.now() - started} ms`)
   }
 
-  /** One event from the stream: applied once persisted, ignored when the persister rejected it. */
+  /** One event the persister applied. */
   async handle(event: CloudEvent) {
     await this.start()
     this.resyncing ??= this.load('rebuilt').catch((error: Error) => {
@@ -65,8 +58,6 @@ export class Suggester {
       throw error
     })
     await this.resyncing
-    const record = await persisted(this.ports.store, event.id, PERSIST_WAIT_MS)
-    if (record.status !== 'applied') return
     const changed = this.graph.apply(event)
     if (changed.length) await this.write(this.graph.usersNear(changed))
   }
@@ -84,5 +75,7 @@ export function readSuggestions(raw: string | null): Suggestions | null {
 /** The consumer job for a suggester: starts loading the graph at once, not at the first event. */
 export function suggesterJob(suggester: Suggester, group: string, topics: string[]): ConsumerJob {
   void suggester.start().catch(error => console.error(`[${group}] could not load the graph: ${(error as Error).message}`))
-  return { group, topics, fromBeginning: false, handle: event => suggester.handle(event) }
+  return { group, topics, fromBeginning: false, handle: async (event, _message, { outcome }) => {
+    if (outcome?.status === 'applied') await suggester.handle(event)
+  } }
 }

@@ -21,6 +21,8 @@ async function boot(): Promise<Domain> {
   const ports = await createPorts(configFromEnv())
   const domain = createDomain(ports)
   await domain.setup()
+  // Join the applied stream before serving: a write's outcome is pushed to the process that waits for it.
+  await domain.publisher.waiters.start()
   for (const [name, port] of Object.entries(ports)) console.info(`[c18n] ${name}: ${port.kind}`)
   if (runsConsumers(ports.bus.kind)) {
     const consumers = await startConsumers(domain, line => console.info(`[c18n] ${line}`))

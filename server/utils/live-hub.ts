@@ -93,9 +93,10 @@ export class LiveHub {
     await Promise.all([...connection.seq.keys()].map(room => this.leave(connection, room)))
   }
 
-  private send(connection: Connection, frame: ServerFrame) {
+  /** `text` is the frame already serialised, when a room fans one frame out to many sockets. */
+  private send(connection: Connection, frame: ServerFrame, text?: string) {
     try {
-      connection.socket.send(JSON.stringify(frame))
+      connection.socket.send(text ?? JSON.stringify(frame))
     }
     catch { /* the socket is closing: its close handler cleans up */ }
   }
@@ -222,11 +223,11 @@ export class LiveHub {
     connection.pending.delete(room)
   }
 
-  private deliver(connection: Connection, event: LiveEvent) {
+  private deliver(connection: Connection, event: LiveEvent, text?: string) {
     const last = connection.seq.get(event.room) ?? Number.POSITIVE_INFINITY
     if (event.seq <= last) return
     connection.seq.set(event.room, event.seq)
-    this.send(connection, event)
+    this.send(connection, event, text)
   }
 
   private async listen(room: string, connection: Connection) {
@@ -244,6 +245,7 @@ export class LiveHub {
   private fanOut(room: string, text: string) {
     const entry = this.rooms.get(room)
     if (!entry) return
+    // Parsed once and sent as the text it came in: one serialisation per room, not per socket.
     const parsed = JSON.parse(text) as ServerFrame | { type: 'access_changed', room: string, reason: string }
     if (isAccessChanged(parsed)) {
       for (const connection of entry.members) void this.recheck(connection, room, parsed.reason)
@@ -252,12 +254,12 @@ export class LiveHub {
     const frame = parsed
     for (const connection of entry.members) {
       if (frame.type !== 'event') {
-        this.send(connection, frame)
+        this.send(connection, frame, text)
         continue
       }
       const held = connection.pending.get(room)
       if (held) held.push(frame)
-      else this.deliver(connection, frame)
+      else this.deliver(connection, frame, text)
     }
   }
 

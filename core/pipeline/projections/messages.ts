@@ -24,7 +24,7 @@ async function materialise(store: DocumentStore, messageId: string) {
   await messages(store).updateOne({ _id: messageId }, { $set: { body: latest.deleted ? '' : latest.body, deleted: latest.deleted, updatedAt: latest.at, version: all.length } })
 }
 
-async function recount(store: DocumentStore, messageId: string) {
+export async function recountMessage(store: DocumentStore, messageId: string) {
   const reactionCounts: Record<string, number> = {}
   for (const kind of REACTION_KINDS) {
     const n = await store.collection('message_reactions').count({ messageId, kind })
@@ -41,7 +41,7 @@ export const messageProjections: Record<string, Projection> = {
       _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false,
       createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {},
     })
-    if (data.parentId) await recount(store, data.parentId)
+    if (data.parentId) await recountMessage(store, data.parentId)
     const activity = store.collection<RoomActivityDoc>('room_activity')
     const known = await activity.findOne({ _id: data.roomId })
     if (!known || known.lastMessageAt <= time) await activity.replaceOne({ _id: data.roomId, lastMessageAt: time, lastMessageId: data.id })
@@ -59,7 +59,7 @@ export const messageProjections: Record<string, Projection> = {
     if (!current) return rejected('The message does not exist')
     await insertOnce<MessageVersionDoc>(store, 'message_versions', { _id: id, messageId: data.id, roomId: current.roomId, at: time, body: '', deleted: true, editorId: actorid ?? current.authorId })
     await materialise(store, data.id)
-    if (current.parentId) await recount(store, current.parentId)
+    if (current.parentId) await recountMessage(store, current.parentId)
     return applied
   },
   'c18n.message.reacted': async ({ data, time }, store) => {
@@ -67,7 +67,7 @@ export const messageProjections: Record<string, Projection> = {
     const _id = reactionId(data.id, data.userId, data.kind)
     if (data.on) await insertOnce<MessageReactionDoc>(store, 'message_reactions', { _id, messageId: data.id, roomId: data.roomId, userId: data.userId, kind: data.kind, at: time })
     else await store.collection('message_reactions').deleteOne({ _id })
-    await recount(store, data.id)
+    await recountMessage(store, data.id)
     return applied
   },
   'c18n.conversation.started': async ({ data, time, actorid }, store) => {

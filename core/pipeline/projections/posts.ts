@@ -1,4 +1,4 @@
-import type { DocumentStore, Filter } from '../../ports'
+import type { DocumentStore } from '../../ports'
 import { DuplicateKeyError } from '../../ports'
 import { REACTION_KINDS } from '../../../shared/schemas/events'
 import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-model'
@@ -17,16 +17,37 @@ export async function insertOnce<T extends { _id: string }>(store: DocumentStore
 
 /** Counts are recounted from the facts, so a redelivered event cannot count twice. */
 export async function recount(store: DocumentStore, postId: string) {
-  const post = await posts(store).findOne({ _id: postId })
-  if (!post) return
-  const replyFilter: Filter = post.kind === 'post' ? { rootId: postId, kind: 'reply', deleted: false, held: { $ne: true } } : { parentId: postId, deleted: false, held: { $ne: true } }
-  const reactionCounts: Record<string, number> = {}
-  for (const kind of REACTION_KINDS) reactionCounts[kind] = await store.collection('reactions').count({ postId, kind })
-  await posts(store).updateOne({ _id: postId }, { $set: {
-    replyCount: await posts(store).count(replyFilter),
-    reactionCounts,
-    shareCount: await store.collection('shares').count({ postId }),
-  } })
+  await recountMany(store, [postId])
+}
+
+/**
+ * Recounts many posts with one query per kind of fact (replies, reactions, shares) and one update
+ * per post: a batch recounts each post it touched once.
+ */
+export async function recountMany(store: DocumentStore, postIds: Iterable<string>) {
+  const ids = [...new Set(postIds)]
+  if (!ids.length) return
+  const found = await posts(store).find({ _id: { $in: ids } })
+  if (!found.length) return
+  const threads = found.filter(p => p.kind === 'post').map(p => p._id)
+  const replies = found.filter(p => p.kind !== 'post').map(p => p._id)
+  const visible = { deleted: false, held: { $ne: true } } as const
+  const [threadReplies, replyReplies, reactions, shares] = await Promise.all([
+    threads.length ? posts(store).find({ rootId: { $in: threads }, kind: 'reply', ...visible }) : [],
+    replies.length ? posts(store).find({ parentId: { $in: replies }, ...visible }) : [],
+    store.collection<{ _id: string, postId: string, kind: string }>('reactions').find({ postId: { $in: found.map(p => p._id) } }),
+    store.collection<{ _id: string, postId: string }>('shares').find({ postId: { $in: found.map(p => p._id) } }),
+  ])
+  const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())
+  const threadCounts = tally(threadReplies.map(r => r.rootId))
+  const replyCounts = tally(replyReplies.map(r => r.parentId ?? ''))
+  const reactionCounts = tally(reactions.map(r => `${r.postId}\n${r.kind}`))
+  const shareCounts = tally(shares.map(r => r.postId))
+  await Promise.all(found.map(post => posts(store).updateOne({ _id: post._id }, { $set: {
+    replyCount: (post.kind === 'post' ? threadCounts : replyCounts).get(post._id) ?? 0,
+    reactionCounts: Object.fromEntries(REACTION_KINDS.map(kind => [kind, reactionCounts.get(`${post._id}\n${kind}`) ?? 0])),
+    shareCount: shareCounts.get(post._id) ?? 0,
+  } })))
 }
 
 /** The current post is the latest of its immutable versions. */

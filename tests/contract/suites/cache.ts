@@ -88,6 +88,20 @@ export function cacheContract(label: string, open: () => Promise<Cache>) {
       await unwitness()
     })
 
+    it('runs a batch of writes in order in one round trip, answering the counters', async () => {
+      const results = await cache.batch([
+        ['incrBy', k('bn'), 2], ['incrBy', k('bn'), 3], ['set', k('bs'), 'v', 100], ['hIncrBy', k('bh'), 'f', 4],
+        ['zIncrBy', k('bz'), 'm', 1.5], ['zAdd', k('bz'), 7, 'n'], ['expire', k('bh'), 100], ['get', k('bs')], ['del', k('bs')], ['get', k('bs')],
+      ])
+      expect(results).toEqual([2, 5, null, 4, 1.5, null, null, 'v', null, null])
+      expect(await cache.get(k('bs'))).toBeNull()
+      expect(await cache.ttl(k('bh'))).toBeGreaterThan(0)
+      expect(await cache.zRevRangeWithScores(k('bz'), 0, -1)).toEqual([{ member: 'n', score: 7 }, { member: 'm', score: 1.5 }])
+      await cache.batch([['zRemRangeByRank', k('bz'), 0, 0], ['zRem', k('bz'), 'none']])
+      expect(await cache.zCard(k('bz'))).toBe(1)
+      expect(await cache.batch([])).toEqual([])
+    })
+
     it('answers ping', async () => {
       expect(await cache.ping()).toBe(true)
     })

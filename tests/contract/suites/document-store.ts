@@ -83,6 +83,23 @@ export function documentStoreContract(label: string, open: () => Promise<Documen
       expect((await items().findOne({ _id: 'race' }))!.name).toMatch(/^writer \d$/)
     })
 
+    it('inserts many at once, skipping the ids already taken, and replaces many at once', async () => {
+      await seed()
+      const inserted = await items().insertMissing([
+        { _id: 'a', name: 'not alpha', n: 9, tags: [], flag: false },
+        { _id: 'm1', name: 'many one', n: 10, tags: [], flag: false },
+        { _id: 'm2', name: 'many two', n: 11, tags: [], flag: false },
+        { _id: 'm1', name: 'many one again', n: 12, tags: [], flag: false },
+      ])
+      expect(inserted).toBe(2)
+      expect((await items().findOne({ _id: 'a' }))!.name).toBe('alpha')
+      expect((await items().findOne({ _id: 'm1' }))!.name).toBe('many one')
+      expect(await items().insertMissing([])).toBe(0)
+      await items().replaceMany([{ _id: 'a', name: 'replaced', n: 0, tags: [], flag: true }, { _id: 'm3', name: 'new', n: 13, tags: [], flag: true }])
+      expect((await items().findOne({ _id: 'a' }))!.name).toBe('replaced')
+      expect(await items().count({})).toBe(6)
+    })
+
     it('enforces unique indexes with a DuplicateKeyError', async () => {
       await items().createIndex({ name: 1 }, { unique: true })
       await items().insertOne({ _id: 'u1', name: 'same', n: 1, tags: [], flag: true })

@@ -64,6 +64,40 @@ export function eventBusContract(label: string, open: () => Promise<EventBus>) {
       await sub.stop()
     })
 
+    it('delivers batches of one partition in order, commits once per batch, and redelivers a failed batch', async () => {
+      const topic = unique('contract.batch')
+      await bus.ensureTopics([{ name: topic, partitions: 2 }])
+      const group = unique('g')
+      const batches: DeliveredMessage[][] = []
+      let failOnce = true
+      let sub = await bus.subscribeBatch({ groupId: group, topics: [topic], fromBeginning: true, maxBatch: 10 }, async (messages) => {
+        batches.push(messages)
+        if (failOnce && messages.some(m => m.value === '5')) {
+          failOnce = false
+          throw new Error('transient failure')
+        }
+      })
+      await bus.publish(topic, Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, value: String(i) })))
+      const handled = () => new Set(batches.flat().map(m => m.value))
+      await eventually(() => expect(handled().size).toBe(30), 30_000)
+      await sub.stop()
+      expect(failOnce).toBe(false)
+      for (const batch of batches) {
+        expect(batch.length).toBeLessThanOrEqual(10)
+        expect(new Set(batch.map(m => m.partition)).size).toBe(1)
+        const offsets = batch.map(m => Number(m.offset))
+        expect(offsets).toEqual(offsets.map((_, i) => offsets[0]! + i))
+      }
+      // The failed batch came again whole, with its message '5'.
+      expect(batches.filter(b => b.some(m => m.value === '5'))).toHaveLength(2)
+      // Committed: the group resumes after everything, with only what comes next.
+      await bus.publish(topic, [{ key: 'k0', value: 'later' }])
+      const after: string[] = []
+      sub = await bus.subscribeBatch({ groupId: group, topics: [topic], fromBeginning: true }, async (messages) => { after.push(...messages.map(m => m.value)) })
+      await eventually(() => expect(after).toEqual(['later']), 30_000)
+      await sub.stop()
+    })
+
     it('answers ping', async () => {
       expect(await bus.ping()).toBe(true)
     })

@@ -89,6 +89,17 @@ export function searchIndexContract(label: string, open: () => Promise<SearchInd
       await search.dropIndex(many)
     })
 
+    it('puts and removes in one bulk request, removing absent ids without failing', async () => {
+      const many = unique('contract-mixed').toLowerCase()
+      await search.ensureIndex(many, { scope: 'keyword', start: 'date' })
+      await search.bulk(many, [{ id: 'x1', document: { scope: 'a', start: '2026-01-01T00:00:00.000Z' } }, { id: 'x2', document: { scope: 'a', start: '2026-01-02T00:00:00.000Z' } }])
+      await search.bulk(many, [{ id: 'x1' }, { id: 'never-there' }, { id: 'x3', document: { scope: 'a', start: '2026-01-03T00:00:00.000Z' } }])
+      await search.refresh(many)
+      const found = await search.search(many, { filters: { scope: 'a' }, sort: { field: 'start', order: 'asc' } })
+      expect(found.hits.map(h => h.id)).toEqual(['x2', 'x3'])
+      await search.dropIndex(many)
+    })
+
     it('answers ping', async () => {
       expect(await search.ping()).toBe(true)
     })
