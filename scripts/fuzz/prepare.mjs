@@ -46,6 +46,8 @@ const extras = directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].incl
 // Members to remove, promote and ban; outsiders to add (removed members come back the same way).
 const members = extras.slice(0, 8)
 const outsiders = extras.slice(8)
+// "Sign out everywhere" ends every session of its caller: it runs as a person no other operation uses.
+const leaver = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[12].handle)
 
 // Grace owns both communities and Alan moderates them: owner-only routes run as Grace,
 // the moderators' routes as Alan, everything else as Grace.
@@ -156,6 +158,7 @@ const operations = [
   operation(['startDirect'], grace, { 'body.handles[*]': 'handle' }),
   operation(['dismissSuggestion'], grace, { 'body.id': 'communityId' }),
   operation(['analyticsSeries', 'analyticsTop', 'analyticsCohorts', 'analyticsLive', 'analyticsRuns', 'analyticsRunBatch'], ada, { 'query.community': 'slug' }),
+  operation(['signOutEverywhere'], leaver),
   operation(['search'], grace, { 'query.community': 'slug', 'query.author': 'handle', 'query.cursor': 'offsetCursor' }),
 ]
 

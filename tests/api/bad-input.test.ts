@@ -113,3 +113,14 @@ for (const [name, spec] of Object.entries(api) as Array<[string, RouteSpec]>) {
     }
   })
 }
+
+describe('a path parameter hiding a delimiter', () => {
+  // Decoded before routing, `/api/communities/%3F/audit` reached the community list (the fuzzer found it).
+  for (const path of ['/api/communities/%3F/audit', '/api/communities/%3f/members', '/api/posts/x%2F..%2F..%2Fcommunities', '/api/groups/a%23b', '/api/users/a%5Cb']) {
+    it(`answers 404 for ${path}, never another route`, async () => {
+      const response = await alan.get(path)
+      expect(response.status).toBe(404)
+      expect(response.json.items).toBeUndefined()
+    })
+  }
+})
