@@ -6,7 +6,8 @@ import { createError, defineEventHandler } from 'h3'
 const HIDDEN_DELIMITER = /%(?:3f|23|2f|5c)/i
 
 export default defineEventHandler((event) => {
-  const path = (event.node.req.url ?? event.path).split('?')[0]!
+  // The URL as it came, not event.path: that one has %3F decoded already.
+  const path = (event.node?.req.url ?? event.path).split('?')[0]!
   if (path.startsWith('/api/') && HIDDEN_DELIMITER.test(path)) {
     throw createError({ statusCode: 404, statusMessage: 'Not found', message: 'No such resource' })
   }
