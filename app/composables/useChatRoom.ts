@@ -61,15 +61,21 @@ export async function useChatRoom(room: Room, scroller: () => RoomScroller | nul
     const body = draft.value.trim()
     if (!body) return
     const parentId = replyTo.value?.id ?? null
+    // The box empties as the message leaves, not when the ack returns: others may see the
+    // message (and the writer may start the next one) before the acknowledgement arrives.
+    draft.value = ''
+    sent()
     const message = await run(async () => {
       if (live?.status.value === 'open') return (await live.call({ type: 'send', room: room.id, body, parentId })).message as Message
       return apiFetch('sendMessage', { params, body: { body, parentId } })
     })
-    if (!message) return
+    if (!message) {
+      // Refused or lost: the words come back unless a new draft has begun.
+      if (!draft.value) draft.value = body
+      return
+    }
     merge([message])
-    sent()
-    draft.value = ''
-    replyTo.value = null
+    if (replyTo.value?.id === parentId) replyTo.value = null
     scroller()?.scrollToEnd()
   }
 
