@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { User, UserUpdate } from '../../shared/schemas/user'
 import type { Ports } from '../ports'
 import { type Actor, requireActor } from './actor'
-import { conflict, forbidden, notFound } from './errors'
+import { DomainError, conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
 import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
 import { hashPassword, verifyPassword } from './passwords'
@@ -72,6 +72,19 @@ export class UserService {
     const matches = await verifyPassword(password, credential?.passwordHash ?? await dummyHash())
     if (!credential || !matches) return null
     return this.byId(credential._id)
+  }
+
+  /**
+   * A local account's new password, once the current one is proven. The caller ends every
+   * session after it (SessionService.revokeAll): a stolen session must not outlive the change.
+   */
+  async changePassword(actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+    const credential = await this.credentials.findOne({ _id: actor.id })
+    if (!credential) throw conflict('Your account signs in through single sign-on: change your password there')
+    if (!(await verifyPassword(currentPassword, credential.passwordHash))) {
+      throw new DomainError('invalid', 'The current password is not right', { currentPassword: ['is not right'] })
+    }
+    await this.credentials.replaceOne({ ...credential, passwordHash: await hashPassword(newPassword) })
   }
 
   /**

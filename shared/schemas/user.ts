@@ -29,3 +29,10 @@ export const userUpdateSchema = z.object({
 export type UserUpdate = z.infer<typeof userUpdateSchema>
 
 export const handleParamsSchema = z.object({ handle: slugSchema })
+
+/** A local account's new password: long enough to resist guessing, and not the old one. */
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string().min(1, 'enter your current password').max(200),
+  newPassword: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
+}).strict().refine(change => change.newPassword !== change.currentPassword, { path: ['newPassword'], message: 'must differ from the current password' })
+export type PasswordChange = z.infer<typeof passwordChangeSchema>

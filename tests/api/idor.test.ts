@@ -32,6 +32,7 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   health: { scopedToCaller: 'public status, no data' },
   me: { scopedToCaller: 'always the caller' },
   signOutEverywhere: { scopedToCaller: 'ends the caller\'s own sessions only' },
+  changePassword: { scopedToCaller: 'changes the caller\'s own password, proven by the current one' },
   listUsers: { scopedToCaller: 'the public directory' },
   getUser: { scopedToCaller: 'public profiles' },
   updateUser: () => [{ method: 'PATCH', path: '/api/users/grace', body: { bio: 'pwned' }, why: 'edit another profile' }],

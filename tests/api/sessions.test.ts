@@ -55,6 +55,34 @@ describe('sessions that end', () => {
     expect((await again.next(f => f.type === 'hello')).userId).toBeNull()
   })
 
+  it('changes a password only with the current one, and the change ends every session', async () => {
+    // A directory account no other test signs in as: its password changes for good.
+    const directory = await new ApiClient(baseURL()).get('/api/users?limit=100')
+    const handle = (directory.json.items as Array<{ handle: string }>).at(-1)!.handle
+    const [here, there] = [await new ApiClient(baseURL()).signIn(handle), await new ApiClient(baseURL()).signIn(handle)]
+
+    const wrong = await here.post('/api/me/password', { currentPassword: 'not-my-password', newPassword: 'a much longer secret' })
+    expect(wrong.status).toBe(400)
+    expect(wrong.json.data.fieldErrors.currentPassword).toEqual(['is not right'])
+    const short = await here.post('/api/me/password', { currentPassword: 'c18n-demo', newPassword: 'short' })
+    expect(short.status).toBe(400)
+    expect(short.json.data.fieldErrors.newPassword).toBeTruthy()
+    const same = await here.post('/api/me/password', { currentPassword: 'c18n-demo1', newPassword: 'c18n-demo1' })
+    expect(same.status).toBe(400)
+    // Refused changes end nothing.
+    expect((await there.get('/api/me')).json.handle).toBe(handle)
+
+    expect((await here.post('/api/me/password', { currentPassword: 'c18n-demo', newPassword: 'correct horse battery' })).status).toBe(204)
+    expect((await here.get('/api/me')).status).toBe(401)
+    expect((await there.get('/api/me')).status).toBe(401)
+    await expect(new ApiClient(baseURL()).signIn(handle)).rejects.toThrow(/sign-in as/)
+    expect((await (await new ApiClient(baseURL()).signIn(handle, 'correct horse battery')).get('/api/me')).json.handle).toBe(handle)
+  })
+
+  it('refuses a password change to someone not signed in', async () => {
+    expect((await new ApiClient(baseURL()).post('/api/me/password', { currentPassword: 'c18n-demo', newPassword: 'correct horse battery' })).status).toBe(401)
+  })
+
   it('lasts hours by default, not a month', async () => {
     const alan = await new ApiClient(baseURL()).signIn('alan')
     const expires = Date.parse((await alan.get('/api/auth/session')).json.expires as string)
