@@ -83,6 +83,28 @@ describe('sessions that end', () => {
     expect((await new ApiClient(baseURL()).post('/api/me/password', { currentPassword: 'c18n-demo', newPassword: 'correct horse battery' })).status).toBe(401)
   })
 
+  it('renews a session while it is used: each read re-issues the cookie with a later expiry', async () => {
+    const ada = await new ApiClient(baseURL()).signIn('ada')
+    const sessionCookie = (headers: Headers) => headers.getSetCookie().find(line => /session-token=/.test(line) && !/session-token=;/.test(line))
+    const first = await ada.get('/api/auth/session')
+    const firstCookie = sessionCookie(first.headers)
+    expect(firstCookie).toBeTruthy()
+    const kept = ada.cookieHeader
+    const second = await ada.get('/api/auth/session')
+    const secondCookie = sessionCookie(second.headers)
+    expect(secondCookie).toBeTruthy()
+    expect(Date.parse(second.json.expires as string)).toBeGreaterThan(Date.parse(first.json.expires as string))
+    // The cookie carries the renewed expiry, and the renewed token is a session of its own.
+    const expiresOf = (line: string) => Date.parse(/Expires=([^;]+)/i.exec(line)![1]!)
+    expect(expiresOf(secondCookie!)).toBeGreaterThanOrEqual(expiresOf(firstCookie!))
+    expect(ada.cookieHeader).not.toBe(kept)
+    expect((await ada.get('/api/me')).json.handle).toBe('ada')
+    // Renewal does not outlive an ending: the renewed cookie dies with the session it renews.
+    const renewed = copyOf(ada)
+    await signOut(ada)
+    expect((await renewed.get('/api/me')).status).toBe(401)
+  })
+
   it('lasts hours by default, not a month', async () => {
     const alan = await new ApiClient(baseURL()).signIn('alan')
     const expires = Date.parse((await alan.get('/api/auth/session')).json.expires as string)
