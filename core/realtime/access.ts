@@ -20,7 +20,8 @@ export const communityRooms = (communityId: string) => [`community:${communityId
 
 /** Sessions ended server-side: every instance closes the live connections they opened. */
 export const SESSIONS_CHANNEL = 'live-sessions'
-export interface SessionRevoked { userId: string, version: number }
+/** Every session of a user below `version` ended, or the one session `sessionId`. */
+export interface SessionRevoked { userId: string, version?: number, sessionId?: string }
 
 export async function announceSessionRevoked(cache: Pick<Cache, 'publish'>, revoked: SessionRevoked) {
   await cache.publish(SESSIONS_CHANNEL, JSON.stringify(revoked))

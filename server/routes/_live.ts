@@ -29,7 +29,7 @@ export default defineWebSocketHandler({
     if (!originAllowed(request as Request)) throw new Response('This origin may not open a live connection', { status: 403 })
     const who = await actorOfUpgrade(request.headers, await useDomain())
     // crossws hands this context to the peer it opens.
-    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '', sessionVersion: who?.sessionVersion ?? 0 })
+    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '', sessionVersion: who?.sessionVersion ?? 0, sessionId: who?.sessionId ?? null })
   },
   open(peer) {
     const opening = useHub().then(h => h.open(
@@ -38,6 +38,7 @@ export default defineWebSocketHandler({
       String(peer.context.name ?? ''),
       peer.remoteAddress ?? '',
       Number(peer.context.sessionVersion ?? 0),
+      typeof peer.context.sessionId === 'string' ? peer.context.sessionId : null,
     ))
     connections.set(peer, opening)
   },

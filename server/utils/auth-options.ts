@@ -76,9 +76,14 @@ export function authOptions(): AuthOptions {
       },
     },
     events: {
-      // Signing out ends the session server-side: the cookie's token stops working even if kept.
+      // Signing out ends this session server-side: the cookie's token stops working even if
+      // kept, and the person's other devices stay signed in. A token from before session ids
+      // ends every session, the only way to end it.
       async signOut({ token }) {
-        if (token?.sub) await (await useDomain()).sessions.revokeAll(token.sub)
+        if (!token?.sub) return
+        const sessions = (await useDomain()).sessions
+        if (typeof token.sid === 'string') await sessions.end(token.sub, token.sid)
+        else await sessions.revokeAll(token.sub)
       },
     },
     callbacks: {
@@ -102,9 +107,9 @@ export function authOptions(): AuthOptions {
         }
         else if (user) token.sub = user.id
         // Issued now: the token holds the version that ends it when raised.
-        if (user && token.sub) token.sv = await (await useDomain()).sessions.current(token.sub)
-        // Read later: a token of an older version is refused, and next-auth clears its cookie.
-        else if (token.sub && !(await (await useDomain()).sessions.valid(token.sub, token.sv))) throw new SessionRevokedError()
+        if (user && token.sub) Object.assign(token, await (await useDomain()).sessions.issue(token.sub))
+        // Read later: a token of an older version or of an ended session is refused, and next-auth clears its cookie.
+        else if (token.sub && !(await (await useDomain()).sessions.valid(token.sub, token.sv, token.sid))) throw new SessionRevokedError()
         return token
       },
       async session({ session, token }) {

@@ -27,6 +27,8 @@ interface Connection {
   actor: Actor | null
   /** The session version the connection was opened with: a later sign-out everywhere closes it. */
   sessionVersion: number
+  /** The session the connection was opened with; signing out of it closes the connection. */
+  sessionId: string | null
   ip: string
   name: string
   socket: Socket
@@ -73,16 +75,18 @@ export class LiveHub {
   }
 
   /** A sign-out (or a password change, a site ban, "sign out everywhere") closes the sessions' live connections too. */
-  private sessionRevoked({ userId, version }: SessionRevoked) {
+  private sessionRevoked({ userId, version, sessionId }: SessionRevoked) {
     for (const connection of this.connections.values()) {
-      if (connection.actor?.id === userId && connection.sessionVersion < version) connection.socket.close(4401, 'session ended: sign in again')
+      if (connection.actor?.id !== userId) continue
+      const ended = sessionId ? connection.sessionId === sessionId : connection.sessionVersion < (version ?? 0)
+      if (ended) connection.socket.close(4401, 'session ended: sign in again')
     }
   }
 
   get size() { return this.connections.size }
 
-  open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0): Connection {
-    const connection: Connection = { id: randomUUID(), actor, sessionVersion, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
+  open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0, sessionId: string | null = null): Connection {
+    const connection: Connection = { id: randomUUID(), actor, sessionVersion, sessionId, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
     this.connections.set(connection.id, connection)
     this.send(connection, { type: 'hello', userId: actor?.id ?? null, connectionId: connection.id })
     return connection

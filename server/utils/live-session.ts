@@ -18,15 +18,15 @@ function cookiesOf(header: string | null): Map<string, string> {
  * The signed-in user behind a websocket upgrade, from the same session cookie the pages use
  * (a JWT sealed with the auth secret); null for a visitor or a session that does not verify.
  */
-export async function actorOfUpgrade(headers: Headers, domain: Domain): Promise<{ actor: Actor, name: string, sessionVersion: number } | null> {
+export async function actorOfUpgrade(headers: Headers, domain: Domain): Promise<{ actor: Actor, name: string, sessionVersion: number, sessionId: string | null } | null> {
   const cookies = cookiesOf(headers.get('cookie'))
   const name = SESSION_COOKIES.find(n => cookies.has(n))
   if (!name) return null
   const token = await decode({ token: cookies.get(name), secret: authSecret() }).catch(() => null)
   // A signed-out (revoked) session opens no signed-in connection.
-  if (!token?.sub || !(await domain.sessions.valid(token.sub, token.sv))) return null
+  if (!token?.sub || !(await domain.sessions.valid(token.sub, token.sv, token.sid))) return null
   const user = await domain.users.byId(token.sub)
-  return user ? { actor: { id: user.id, role: user.role }, name: user.displayName, sessionVersion: typeof token.sv === 'number' ? token.sv : 0 } : null
+  return user ? { actor: { id: user.id, role: user.role }, name: user.displayName, sessionVersion: typeof token.sv === 'number' ? token.sv : 0, sessionId: typeof token.sid === 'string' ? token.sid : null } : null
 }
 
 /**

@@ -40,6 +40,21 @@ describe('sessions that end', () => {
     expect((await (await new ApiClient(baseURL()).signIn('grace')).get('/api/me')).json.handle).toBe('grace')
   })
 
+  it('signs out of one session only: the person\'s other devices stay signed in and connected', async () => {
+    const [phone, laptop] = [await new ApiClient(baseURL()).signIn('katherine'), await new ApiClient(baseURL()).signIn('katherine')]
+    const kept = copyOf(phone)
+    const [phoneSocket, laptopSocket] = [await LiveClient.connect(baseURL(), { cookie: phone.cookieHeader }), await LiveClient.connect(baseURL(), { cookie: laptop.cookieHeader })]
+    sockets.push(phoneSocket, laptopSocket)
+    for (const socket of [phoneSocket, laptopSocket]) expect((await socket.next(f => f.type === 'hello')).userId).toBeTruthy()
+    await signOut(phone)
+    expect((await kept.get('/api/me')).status).toBe(401)
+    expect(await phoneSocket.waitClosed(10_000)).toMatchObject({ code: 4401 })
+    // The same news reached the laptop's connection on this server; it is still open and answers.
+    laptopSocket.send({ type: 'ping' })
+    expect((await laptopSocket.next(f => f.type === 'pong')).type).toBe('pong')
+    expect((await laptop.get('/api/me')).json.handle).toBe('katherine')
+  })
+
   it('signs out everywhere: every session stops, and open live connections close', async () => {
     const [here, there] = [await new ApiClient(baseURL()).signIn('katherine'), await new ApiClient(baseURL()).signIn('katherine')]
     const socket = await LiveClient.connect(baseURL(), { cookie: there.cookieHeader })

@@ -173,6 +173,45 @@ describe('sessions that can end', () => {
   })
 })
 
+describe('signing out of one session', () => {
+  it('ends that token on every instance and closes its connections; the person\'s other sessions go on', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    let now = 1_000_000
+    const [one, two] = [new SessionService(domain.ports, () => now), new SessionService(domain.ports, () => now)]
+    const [phone, laptop] = [await one.issue(ann.id), await one.issue(ann.id)]
+    expect(phone.sid).not.toBe(laptop.sid)
+    expect(await two.valid(ann.id, phone.sv, phone.sid)).toBe(true)
+    await one.end(ann.id, phone.sid)
+    await eventually(async () => expect(await two.valid(ann.id, phone.sv, phone.sid)).toBe(false))
+    expect(await two.valid(ann.id, laptop.sv, laptop.sid)).toBe(true)
+    // Ending it again ends it once; an instance that never heard reads it from the store.
+    await one.end(ann.id, phone.sid)
+    expect(await new SessionService(domain.ports, () => now).valid(ann.id, phone.sv, phone.sid)).toBe(false)
+    now += SESSION_VERSION_TTL_MS
+    expect(await two.valid(ann.id, phone.sv, phone.sid)).toBe(false)
+  })
+
+  it('closes only that session\'s live connections', async () => {
+    const { domain, make } = await freshDomain()
+    const ann = await make('ann')
+    const hubs = [new LiveHub(domain), new LiveHub(domain)]
+    await Promise.all(hubs.map(h => h.ready()))
+    const [phone, laptop] = [await domain.sessions.issue(ann.id), await domain.sessions.issue(ann.id)]
+    const [onPhone, onPhoneToo, onLaptop] = [fakeSocket(), fakeSocket(), fakeSocket()]
+    hubs[0]!.open(onPhone.socket, ann.actor, 'ANN', '', phone.sv, phone.sid)
+    hubs[1]!.open(onPhoneToo.socket, ann.actor, 'ANN', '', phone.sv, phone.sid)
+    hubs[1]!.open(onLaptop.socket, ann.actor, 'ANN', '', laptop.sv, laptop.sid)
+    await domain.sessions.end(ann.id, phone.sid)
+    // The laptop's connection sits on the hub that closed the phone's second one: it heard the same news.
+    await eventually(() => {
+      expect(onPhone.closed?.code).toBe(4401)
+      expect(onPhoneToo.closed?.code).toBe(4401)
+    })
+    expect(onLaptop.closed).toBeNull()
+  })
+})
+
 describe('live subscriptions follow every change', () => {
   it('revoke a removed member\'s subscriptions on every instance, with an error frame saying why', async () => {
     const { domain, make } = await freshDomain()
