@@ -29,7 +29,7 @@ export default defineWebSocketHandler({
     if (!originAllowed(request as Request)) throw new Response('This origin may not open a live connection', { status: 403 })
     const who = await actorOfUpgrade(request.headers, await useDomain())
     // crossws hands this context to the peer it opens.
-    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '', sessionVersion: who?.sessionVersion ?? 0, sessionId: who?.sessionId ?? null })
+    Object.assign(request.context!, { actor: who?.actor ?? null, name: who?.name ?? '', sessionVersion: who?.sessionVersion ?? 0, sessionId: who?.sessionId ?? null, origin: new URL(request.url).origin })
   },
   open(peer) {
     const opening = useHub().then(h => h.open(
@@ -39,6 +39,7 @@ export default defineWebSocketHandler({
       peer.remoteAddress ?? '',
       Number(peer.context.sessionVersion ?? 0),
       typeof peer.context.sessionId === 'string' ? peer.context.sessionId : null,
+      String(peer.context.origin ?? ''),
     ))
     connections.set(peer, opening)
   },

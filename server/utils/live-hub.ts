@@ -29,6 +29,8 @@ interface Connection {
   sessionVersion: number
   /** The session the connection was opened with; signing out of it closes the connection. */
   sessionId: string | null
+  /** The origin the page was served from: share links point there. */
+  origin: string
   ip: string
   name: string
   socket: Socket
@@ -85,8 +87,8 @@ export class LiveHub {
 
   get size() { return this.connections.size }
 
-  open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0, sessionId: string | null = null): Connection {
-    const connection: Connection = { id: randomUUID(), actor, sessionVersion, sessionId, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
+  open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0, sessionId: string | null = null, origin = ''): Connection {
+    const connection: Connection = { id: randomUUID(), actor, sessionVersion, sessionId, origin, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
     this.connections.set(connection.id, connection)
     this.send(connection, { type: 'hello', userId: actor?.id ?? null, connectionId: connection.id })
     return connection
@@ -178,6 +180,10 @@ export class LiveHub {
         return ack({ message: await chat.react(actor, frame.messageId, frame.kind, frame.on) })
       case 'read':
         return ack({ room: await chat.markRead(actor, frame.room) })
+      case 'react-post':
+        return ack({ post: frame.on ? await this.domain.posts.react(actor, frame.postId, frame.kind) : await this.domain.posts.unreact(actor, frame.postId, frame.kind) })
+      case 'share-post':
+        return ack({ share: await this.domain.posts.share(actor, frame.postId, frame.target, connection.origin) })
       case 'typing': {
         if (!connection.seq.has(frame.room)) throw new DomainError('invalid', 'Subscribe to the room first')
         const last = connection.typedAt.get(frame.room) ?? 0

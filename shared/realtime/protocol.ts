@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { reactionKindSchema } from '../schemas/post'
+import { reactionKindSchema, shareCreateSchema } from '../schemas/post'
 import { messageBodySchema, roomIdSchema } from '../schemas/chat'
 import { idSchema } from '../schemas/common'
 
@@ -29,6 +29,9 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('edit'), messageId: idSchema, body: messageBodySchema, ref }).strict(),
   z.object({ type: z.literal('delete'), messageId: idSchema, ref }).strict(),
   z.object({ type: z.literal('react'), messageId: idSchema, kind: reactionKindSchema, on: z.boolean(), ref }).strict(),
+  /** Likes and shares of posts go over the live connection too; REST stays for other clients. */
+  z.object({ type: z.literal('react-post'), postId: idSchema, kind: reactionKindSchema, on: z.boolean(), ref }).strict(),
+  z.object({ type: z.literal('share-post'), postId: idSchema, target: shareCreateSchema.shape.target, ref }).strict(),
   z.object({ type: z.literal('typing'), room: roomIdSchema }).strict(),
   z.object({ type: z.literal('read'), room: roomIdSchema }).strict(),
   z.object({ type: z.literal('ping') }).strict(),

@@ -117,3 +117,46 @@ describe('the websocket protocol', () => {
     expect(await g.next(f => f.type === 'event' && f.kind === 'notification' && f.payload.type === 'reaction')).toBeTruthy()
   })
 })
+
+describe('likes and shares over the websocket', () => {
+  let slug = ''
+  let postId = ''
+  beforeAll(async () => {
+    slug = (await grace.get('/api/me/communities?limit=100')).json.items.find((c: { id: string }) => c.id === communityId).slug
+    postId = (await grace.post(`/api/communities/${slug}/posts`, { title: 'Liked live', body: 'react over the socket', tags: [] })).json.id
+  })
+
+  it('reacts to a post and takes it back, answering with the post as REST does, and others see the count live', async () => {
+    const [a, g] = [await connect(alan), await connect(grace)]
+    await g.call({ type: 'subscribe', room: `posts:${communityId}` })
+    const liked = await a.call({ type: 'react-post', postId, kind: 'like', on: true })
+    expect(liked).toMatchObject({ type: 'ack', result: { post: { id: postId, myReactions: ['like'], reactionCounts: { like: 1 } } } })
+    expect(await g.next(f => f.type === 'event' && f.kind === 'post.counts' && f.payload.id === postId)).toMatchObject({ payload: { reaction: 'like', delta: 1 } })
+    expect((await alan.get(`/api/posts/${postId}`)).json.myReactions).toEqual(['like'])
+    const unliked = await a.call({ type: 'react-post', postId, kind: 'like', on: false })
+    expect(unliked).toMatchObject({ type: 'ack', result: { post: { myReactions: [] } } })
+    expect((await alan.get(`/api/posts/${postId}`)).json.reactionCounts.like ?? 0).toBe(0)
+  })
+
+  it('shares a post as a link and to a group, with the link on this server; a private post is not crossposted', async () => {
+    const a = await connect(alan)
+    const link = await a.call({ type: 'share-post', postId, target: { type: 'link' } })
+    expect(link).toMatchObject({ type: 'ack', result: { share: { url: expect.stringMatching(new RegExp(`^${baseURL}/c/${slug}/p/${postId}`)) } } })
+    const groupId = (await alan.post('/api/groups', { name: `Sharers ${Date.now().toString(36)}` })).json.id
+    expect(await a.call({ type: 'share-post', postId, target: { type: 'group', groupId } })).toMatchObject({ type: 'ack', result: { share: { crosspostId: null } } })
+    expect(await a.call({ type: 'share-post', postId, target: { type: 'community', slug } })).toMatchObject({ type: 'error', code: 'forbidden' })
+  })
+
+  it('answers with error frames: not signed in, not allowed to read, unknown post, bad fields', async () => {
+    const [visitor, k, a] = [await connect(), await connect(katherine), await connect(alan)]
+    expect(await visitor.call({ type: 'react-post', postId, kind: 'like', on: true })).toMatchObject({ type: 'error', code: 'unauthenticated' })
+    // Katherine is not in the private community: its post does not exist for her.
+    expect(await k.call({ type: 'react-post', postId, kind: 'like', on: true })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect(await k.call({ type: 'share-post', postId, target: { type: 'link' } })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect(await a.call({ type: 'react-post', postId: 'no-such-post', kind: 'like', on: true })).toMatchObject({ type: 'error', code: 'not_found' })
+    expect(await a.call({ type: 'react-post', postId, kind: 'adore', on: true })).toMatchObject({ type: 'error', code: 'invalid' })
+    expect(await a.call({ type: 'share-post', postId, target: { type: 'planet' } })).toMatchObject({ type: 'error', code: 'invalid' })
+    // None of it counted: the post still has no reaction from either.
+    expect((await grace.get(`/api/posts/${postId}`)).json.reactionCounts.like ?? 0).toBe(0)
+  })
+})
