@@ -1,3 +1,4 @@
+import importX from 'eslint-plugin-import-x'
 import withNuxt from './.nuxt/eslint.config.mjs'
 
 // Domain and ports import no framework, driver or adapter; only the factory knows the adapters.
@@ -21,8 +22,20 @@ const adapterBoundary = {
   patterns: [layer('adapters/ implement core/ports: they never import the app, the server or the workers.', '**/app/**', '**/server/**', '**/workers/**', '#*')],
 }
 
+// No import cycles in the layers below the app: a cycle is two modules that cannot be owned apart.
+const noCycles = {
+  files: ['core/**/*.ts', 'shared/**/*.ts', 'server/**/*.ts', 'workers/**/*.ts', 'adapters/**/*.ts'],
+  plugins: { 'import-x': importX },
+  settings: {
+    'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.mjs'] })],
+  },
+  rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+}
+
 export default withNuxt(
   { ignores: ['.data/**', '.cache/**', 'infra/**/cache/**'] },
+  noCycles,
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainBoundary] } },
   { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', sharedBoundary] } },
   { files: ['app/**/*.ts', 'app/**/*.vue'], rules: { 'no-restricted-imports': ['error', appBoundary] } },

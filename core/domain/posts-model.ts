@@ -40,3 +40,11 @@ export interface PostVersionDoc extends PostContent {
   moderation?: ModerationState
   reason?: string
 }
+
+/** The search index of posts and replies, and its fields. */
+export const POSTS_INDEX = 'posts'
+
+export const POSTS_MAPPING = {
+  title: 'text', body: 'text', tags: 'keyword', communityId: 'keyword', authorId: 'keyword', authorHandle: 'keyword',
+  kind: 'keyword', rootId: 'keyword', visibility: 'keyword', createdAt: 'date',
+} as const

@@ -1,6 +1,6 @@
 import type { Ports } from '../ports'
 import type { SearchQuery } from '../ports/search-index'
-import { POSTS_INDEX, POSTS_MAPPING } from '../pipeline/indexer'
+import { POSTS_INDEX, POSTS_MAPPING } from './posts-model'
 import type { Actor } from './actor'
 import { readableCommunityIds } from '../access/readable'
 import type { CommunityService } from './communities'

@@ -1,18 +1,11 @@
 import type { Ports } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import { COMMUNITIES_INDEX } from '../domain/communities'
-import type { PostDoc } from '../domain/posts-model'
+import { POSTS_INDEX, type PostDoc } from '../domain/posts-model'
 import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
 import type { MessageDoc } from '../domain/chat-model'
 import { reindexAfterVisibilityChange } from './visibility'
-
-export const POSTS_INDEX = 'posts'
-
-export const POSTS_MAPPING = {
-  title: 'text', body: 'text', tags: 'keyword', communityId: 'keyword', authorId: 'keyword', authorHandle: 'keyword',
-  kind: 'keyword', rootId: 'keyword', visibility: 'keyword', createdAt: 'date',
-} as const
 
 /** Indexes the current state of what an event touched: users, communities, posts and replies. */
 export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: CloudEvent) {

@@ -1,7 +1,7 @@
 import type { Ports } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
-import { POSTS_INDEX } from './indexer'
+import { POSTS_INDEX } from '../domain/posts-model'
 
 /** Posts re-indexed per bulk request when a community's visibility changes. */
 const BATCH = 500

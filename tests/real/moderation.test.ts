@@ -4,7 +4,7 @@ import type { Ports } from '../../core/ports'
 import type { Domain } from '../../core/domain'
 import { feedKey, postKey } from '../../core/domain/feed-cache'
 import { eventLog } from '../../core/pipeline/event-log'
-import { POSTS_INDEX } from '../../core/pipeline/indexer'
+import { POSTS_INDEX } from '../../core/domain/posts-model'
 import { eventually } from '../contract/suites/wait'
 import { WorkerProcess, closeStack, openStack, stackSpace } from './stack'
 

@@ -2,7 +2,7 @@ import type { DocumentStore } from '../../ports'
 import type { CloudEvent } from '../../../shared/schemas/events'
 import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-model'
 import type { MessageDoc, MessageVersionDoc, RoomActivityDoc } from '../../domain/chat-model'
-import { recountMany } from './posts'
+import { recountMany } from './post-writes'
 import { recountMessage } from './messages'
 import { sequenceOf } from './types'
 

@@ -3,7 +3,7 @@ import type { ModerationState } from '../../../shared/schemas/post'
 import type { CloudEvent } from '../../../shared/schemas/events'
 import type { FlagSource } from '../../../shared/schemas/moderation'
 import type { PostDoc, PostVersionDoc } from '../../domain/posts-model'
-import { insertOnce, materialise, recount } from './posts'
+import { insertOnce, materialise, recount } from './post-writes'
 import type { Projection } from './types'
 import { applied, rejected, sequenceOf } from './types'
 
