@@ -89,6 +89,28 @@ function accessCells(suggestions: Cell): Record<Place, Cell> {
 // is tested against a change in tests/unit/permissions.test.ts.
 const PRIVATE_NOT_SUGGESTED: Cell = { na: 'suggestions are worked out by the suggester on its own schedule; the read-time rule is tested in tests/unit/permissions.test.ts' }
 
+/**
+ * A change to one post in a community all three belong to: the loser loses the target post
+ * everywhere, and the keeper still sees the control post unless `keeps` names another side.
+ */
+function postRow(row: Pick<Row, 'before' | 'change' | 'after'> & { keeps?: Partial<Record<Exclude<Place, 'suggestions'>, Side>> }): Row {
+  const cells = Object.fromEntries(PLACES.filter(place => place !== 'suggestions')
+    .map(place => [place, { loses: target(), keeps: row.keeps?.[place as Exclude<Place, 'suggestions'>] ?? keepControl() }]))
+  return {
+    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    liveRoom: 'posts',
+    revokes: false,
+    async before(w, env) {
+      await add(w, 'loser')
+      await add(w, 'keeper')
+      await row.before(w, env)
+    },
+    change: row.change,
+    after: row.after,
+    cells: { ...cells, suggestions: NO_SUGGESTION_OF_POSTS } as Record<Place, Cell>,
+  }
+}
+
 const TABLE: Record<Change, Row> = {
   'community made private': {
     cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
@@ -199,40 +221,19 @@ const TABLE: Record<Change, Row> = {
       ssr: MUTE_READS, search: MUTE_READS, backlog: MUTE_READS, history: MUTE_READS, feeds: MUTE_READS, notifications: MUTE_READS, trending: MUTE_READS, suggestions: MUTE_READS,
     },
   },
-  'post deleted': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
-    liveRoom: 'posts',
-    revokes: false,
+  'post deleted': postRow({
     async before(w, env) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
       w.refs.control = await env.post('owner', w, 'Still here')
       w.refs.target = await env.post('owner', w, 'Soon gone')
     },
     async change(w) {
       expect((await w.clients.owner.delete(`/api/posts/${w.refs.target!.id}`)).status).toBe(204)
     },
-    cells: {
-      rest: { loses: target(), keeps: keepControl() },
-      ssr: { loses: target(), keeps: keepControl() },
-      search: { loses: target(), keeps: keepControl() },
-      live: { loses: target(), keeps: keepControl() },
-      backlog: { loses: target(), keeps: keepControl() },
-      // The versions stay, for the moderators (and audit) alone.
-      history: { loses: target(), keeps: keepTarget('owner') },
-      feeds: { loses: target(), keeps: keepControl() },
-      notifications: { loses: target(), keeps: keepControl() },
-      trending: { loses: target(), keeps: keepControl() },
-      suggestions: NO_SUGGESTION_OF_POSTS,
-    },
-  },
-  'post hidden': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
-    liveRoom: 'posts',
-    revokes: false,
+    // The versions stay, for the moderators (and audit) alone.
+    keeps: { history: keepTarget('owner') },
+  }),
+  'post hidden': postRow({
     async before(w, env) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
       w.refs.control = await env.post('owner', w, 'Harmless')
       w.refs.target = await env.post('keeper', w, 'Soon hidden')
       expect((await w.clients.owner.patch(`/api/communities/${w.slug}/moderation/settings`, { wordList: ['zebracorn'] })).status).toBe(200)
@@ -242,28 +243,11 @@ const TABLE: Record<Change, Row> = {
       expect((await w.clients.keeper.patch(`/api/posts/${w.refs.target!.id}`, { body: 'now with zebracorn' })).status).toBe(200)
       await eventually(async () => expect((await w.clients.keeper.get(`/api/posts/${w.refs.target!.id}`)).json.moderation).toBe('hidden'), 20_000)
     },
-    cells: {
-      // Its author and the moderators still see a hidden post; nobody else, anywhere.
-      rest: { loses: target(), keeps: keepTarget() },
-      ssr: { loses: target(), keeps: keepTarget() },
-      search: { loses: target(), keeps: keepControl() },
-      live: { loses: target(), keeps: keepControl() },
-      backlog: { loses: target(), keeps: keepControl() },
-      history: { loses: target(), keeps: keepTarget('owner') },
-      feeds: { loses: target(), keeps: keepTarget() },
-      notifications: { loses: target(), keeps: keepTarget('owner') },
-      trending: { loses: target(), keeps: keepControl() },
-      suggestions: NO_SUGGESTION_OF_POSTS,
-    },
-  },
-  'post pending approval': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
-    liveRoom: 'posts',
-    revokes: false,
-    async before(w) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
-    },
+    // Its author and the moderators still see a hidden post; nobody else, anywhere.
+    keeps: { rest: keepTarget(), ssr: keepTarget(), history: keepTarget('owner'), feeds: keepTarget(), notifications: keepTarget('owner') },
+  }),
+  'post pending approval': postRow({
+    async before() {},
     async change(w) {
       expect((await w.clients.owner.patch(`/api/communities/${w.slug}`, { postsNeedApproval: true })).status).toBe(200)
     },
@@ -272,19 +256,8 @@ const TABLE: Record<Change, Row> = {
       // Published at once (the owner moderates), after the pending one: what the others do see.
       w.refs.control = await env.post('owner', w, 'Published meanwhile')
     },
-    cells: {
-      rest: { loses: target(), keeps: keepTarget('owner') },
-      ssr: { loses: target(), keeps: keepTarget('owner') },
-      search: { loses: target(), keeps: keepControl() },
-      live: { loses: target(), keeps: keepControl() },
-      backlog: { loses: target(), keeps: keepControl() },
-      history: { loses: target(), keeps: keepTarget() },
-      feeds: { loses: target(), keeps: keepTarget() },
-      notifications: { loses: target(), keeps: keepTarget('owner') },
-      trending: { loses: target(), keeps: keepControl() },
-      suggestions: NO_SUGGESTION_OF_POSTS,
-    },
-  },
+    keeps: { rest: keepTarget('owner'), ssr: keepTarget('owner'), history: keepTarget(), feeds: keepTarget(), notifications: keepTarget('owner') },
+  }),
   'message deleted': {
     cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
     liveRoom: 'chat',
