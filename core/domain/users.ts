@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { User, UserUpdate } from '../../shared/schemas/user'
 import type { Ports } from '../ports'
-import { type Actor, requireActor } from './actor'
+import { type Actor, isAdmin, requireActor } from './actor'
 import { DomainError, conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
 import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
@@ -9,12 +9,13 @@ import { hashPassword, verifyPassword } from './passwords'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
 
-export type UserDoc = Omit<User, 'id'> & { _id: string }
+/** A ban from the site is kept on the profile's document, never shown in the profile itself. */
+export type UserDoc = Omit<User, 'id'> & { _id: string, bannedAt?: string | null, banReason?: string | null }
 interface CredentialDoc { _id: string, handle: string, passwordHash: string }
 
 export const USERS_INDEX = 'users'
 
-export function toUser({ _id, ...rest }: UserDoc): User {
+export function toUser({ _id, bannedAt: _bannedAt, banReason: _banReason, ...rest }: UserDoc): User {
   return { id: _id, ...rest }
 }
 
@@ -71,7 +72,7 @@ export class UserService {
     // An unknown handle costs the same hashing as a known one: timing does not tell which exist.
     const matches = await verifyPassword(password, credential?.passwordHash ?? await dummyHash())
     if (!credential || !matches) return null
-    return this.byId(credential._id)
+    return this.activeById(credential._id)
   }
 
   /**
@@ -93,6 +94,7 @@ export class UserService {
    */
   async signInWithIdentity(identity: ExternalIdentity): Promise<User> {
     const linked = await this.linkedUser(identity)
+    if (linked && !(await this.activeById(linked.id))) throw forbidden('This account is banned from the site')
     if (linked) return linked
     const base = handleFrom(identity.preferredUsername || identity.email || identity.name || 'user')
     let handle = base
@@ -119,6 +121,34 @@ export class UserService {
   async byId(id: string): Promise<User | null> {
     const doc = await this.users.findOne({ _id: id })
     return doc ? toUser(doc) : null
+  }
+
+  /** The person behind a session: null once banned from the site, whatever the token says. */
+  async activeById(id: string): Promise<User | null> {
+    const doc = await this.users.findOne({ _id: id })
+    return doc && !doc.bannedAt ? toUser(doc) : null
+  }
+
+  /**
+   * A ban from the whole site, by a site admin: the caller then ends every session of the
+   * person (SessionService.revokeAll), and signing in is refused until the ban is lifted.
+   */
+  async siteBan(actor: Actor | null, handle: string, reason: string): Promise<User> {
+    const me = requireActor(actor)
+    if (!isAdmin(me)) throw forbidden('Only site admins can ban from the site')
+    const target = await this.byHandle(handle)
+    if (target.id === me.id) throw conflict('You cannot ban yourself')
+    await this.publisher.commit(newEvent('users', 'user.banned', target.id, target.id, { id: target.id, reason }, me.id))
+    return target
+  }
+
+  async liftSiteBan(actor: Actor | null, handle: string): Promise<void> {
+    const me = requireActor(actor)
+    if (!isAdmin(me)) throw forbidden('Only site admins can lift a ban from the site')
+    const target = await this.byHandle(handle)
+    const doc = await this.users.findOne({ _id: target.id })
+    if (!doc?.bannedAt) throw notFound(`A ban of @${handle}`)
+    await this.publisher.commit(newEvent('users', 'user.unbanned', target.id, target.id, { id: target.id }, me.id))
   }
 
   async byHandle(handle: string): Promise<User> {

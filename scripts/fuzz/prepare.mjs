@@ -48,6 +48,7 @@ const members = extras.slice(0, 8)
 const outsiders = extras.slice(8)
 // "Sign out everywhere" ends every session of its caller: it runs as a person no other operation uses.
 const leaver = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[12].handle)
+const bannable = directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[13].handle
 
 // Grace owns both communities and Alan moderates them: owner-only routes run as Grace,
 // the moderators' routes as Alan, everything else as Grace.
@@ -101,6 +102,7 @@ for (let i = 0; i < 3; i++) doomedGroups.push(await grace.call('POST', '/api/gro
 const slugs = ['fuzz-home', 'fuzz-review']
 const ids = {
   slug: slugs,
+  bannable: [bannable],
   // Other communities, public ones of the demo data, to join and leave.
   otherSlug: (await grace.call('GET', '/api/communities?limit=100')).items.filter(c => c.visibility === 'public' && c.myRole === null).slice(0, 4).map(c => c.slug),
   handle: directory.slice(0, 20).map(u => u.handle),
@@ -158,7 +160,9 @@ const operations = [
   operation(['startDirect'], grace, { 'body.handles[*]': 'handle' }),
   operation(['dismissSuggestion'], grace, { 'body.id': 'communityId' }),
   operation(['analyticsSeries', 'analyticsTop', 'analyticsCohorts', 'analyticsLive', 'analyticsRuns', 'analyticsRunBatch'], ada, { 'query.community': 'slug' }),
-  operation(['signOutEverywhere'], leaver),
+  operation(['signOutEverywhere', 'changePassword'], leaver),
+  // A ban from the site ends its target's sessions: it falls on a person no other operation uses.
+  operation(['siteBan', 'liftSiteBan'], ada, { 'path.handle': 'bannable' }),
   operation(['search'], grace, { 'query.community': 'slug', 'query.author': 'handle', 'query.cursor': 'offsetCursor' }),
 ]
 

@@ -113,7 +113,7 @@ export function authOptions(): AuthOptions {
         return token
       },
       async session({ session, token }) {
-        const user = token.sub ? await (await useDomain()).users.byId(token.sub) : null
+        const user = token.sub ? await (await useDomain()).users.activeById(token.sub) : null
         if (user) session.user = { id: user.id, handle: user.handle, name: user.displayName, image: user.avatarUrl, role: user.role } as typeof session.user
         return session
       },

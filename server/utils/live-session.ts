@@ -25,7 +25,7 @@ export async function actorOfUpgrade(headers: Headers, domain: Domain): Promise<
   const token = await decode({ token: cookies.get(name), secret: authSecret() }).catch(() => null)
   // A signed-out (revoked) session opens no signed-in connection.
   if (!token?.sub || !(await domain.sessions.valid(token.sub, token.sv, token.sid))) return null
-  const user = await domain.users.byId(token.sub)
+  const user = await domain.users.activeById(token.sub)
   return user ? { actor: { id: user.id, role: user.role }, name: user.displayName, sessionVersion: typeof token.sv === 'number' ? token.sv : 0, sessionId: typeof token.sid === 'string' ? token.sid : null } : null
 }
 

@@ -9,7 +9,8 @@ export async function getCurrentUser(event: H3Event): Promise<User | null> {
   if (event.context.currentUser !== undefined) return event.context.currentUser as User | null
   const session = await getServerSession(event)
   const id = (session?.user as { id?: string } | undefined)?.id
-  const user = id ? await (await useDomain()).users.byId(id) : null
+  // A person banned from the site has no session, whatever the cookie holds.
+  const user = id ? await (await useDomain()).users.activeById(id) : null
   event.context.currentUser = user
   return user
 }

@@ -3,7 +3,7 @@ import { auditEntrySchema } from '../schemas/audit'
 import { communityCreateSchema, communityUpdateSchema, communityViewSchema, memberParamsSchema, membershipSchema, roleChangeSchema, slugParamsSchema } from '../schemas/community'
 import { pageOf, pageQuerySchema } from '../schemas/common'
 import { groupCreateSchema, groupMemberAddSchema, groupMemberParamsSchema, groupParamsSchema, groupRenameSchema, groupSchema } from '../schemas/group'
-import { handleParamsSchema, passwordChangeSchema, userSchema, userUpdateSchema } from '../schemas/user'
+import { handleParamsSchema, passwordChangeSchema, siteBanSchema, userSchema, userUpdateSchema } from '../schemas/user'
 import { healthSchema } from '../schemas/health'
 import { batchRunRequestSchema, batchRunSchema, batchRunsSchema, cohortQuerySchema, cohortsSchema, liveSchema, scopeQuerySchema, seriesQuerySchema, seriesSchema, topQuerySchema, topSchema } from '../schemas/analytics'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
@@ -42,6 +42,8 @@ export const api = {
   me: route({ method: 'get', path: '/api/me', summary: 'The signed-in user', tag: 'users', auth: true, response: userSchema }),
   signOutEverywhere: route({ method: 'post', path: '/api/me/sign-out-everywhere', summary: 'End every session you have, on every device, this one included (asked for with { confirm: true })', tag: 'users', auth: true, body: z.object({ confirm: z.literal(true) }).strict(), response: null, status: 204 }),
   changePassword: route({ method: 'post', path: '/api/me/password', summary: 'Change your local account\'s password; every session ends, this one included, and you sign in again with the new one', tag: 'users', auth: true, body: passwordChangeSchema, response: null, status: 204 }),
+  siteBan: route({ method: 'post', path: '/api/users/{handle}/site-ban', summary: 'Ban a person from the whole site (site admins): every session ends and signing in is refused until lifted', tag: 'users', auth: true, params: handleParamsSchema, body: siteBanSchema, response: null, status: 204 }),
+  liftSiteBan: route({ method: 'delete', path: '/api/users/{handle}/site-ban', summary: 'Lift a ban from the site (site admins)', tag: 'users', auth: true, params: handleParamsSchema, response: null, status: 204 }),
   listUsers: route({ method: 'get', path: '/api/users', summary: 'The user directory, or a search by name', tag: 'users', auth: false, query: pageQuerySchema, response: pageOf(userSchema) }),
   getUser: route({ method: 'get', path: '/api/users/{handle}', summary: 'A user\'s profile', tag: 'users', auth: false, params: handleParamsSchema, response: userSchema }),
   updateUser: route({ method: 'patch', path: '/api/users/{handle}', summary: 'Edit your own profile', tag: 'users', auth: true, params: handleParamsSchema, body: userUpdateSchema, response: userSchema }),

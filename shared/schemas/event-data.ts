@@ -18,6 +18,8 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.user.registered': z.object({ id, ...userFields, role: z.enum(['user', 'admin']) }),
   'c18n.user.updated': z.object({ id, changes: z.object(userFields).partial().strict() }),
   'c18n.user.identity_linked': z.object({ id, provider: text(40), subject: text(255) }),
+  'c18n.user.banned': z.object({ id, reason: text(500) }),
+  'c18n.user.unbanned': z.object({ id }),
   'c18n.group.created': z.object({ id, name: text(60), ownerId: id, memberIds: z.array(id).max(200) }),
   'c18n.group.renamed': z.object({ id, name: text(60) }),
   'c18n.group.member_added': z.object({ id, userId: id }),

@@ -30,6 +30,9 @@ export type UserUpdate = z.infer<typeof userUpdateSchema>
 
 export const handleParamsSchema = z.object({ handle: slugSchema })
 
+/** Why a site admin bans a person from the whole site. */
+export const siteBanSchema = z.object({ reason: z.string().trim().min(1, 'say why').max(500, 'must be at most 500 characters') }).strict()
+
 /** A local account's new password: long enough to resist guessing, and not the old one. */
 export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1, 'enter your current password').max(200),

@@ -32,6 +32,8 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   health: { scopedToCaller: 'public status, no data' },
   me: { scopedToCaller: 'always the caller' },
   signOutEverywhere: { scopedToCaller: 'ends the caller\'s own sessions only' },
+  siteBan: { scopedToCaller: 'site admins only (403 for everyone else), tested in sessions.test.ts' },
+  liftSiteBan: { scopedToCaller: 'site admins only (403 for everyone else), tested in sessions.test.ts' },
   changePassword: { scopedToCaller: 'changes the caller\'s own password, proven by the current one' },
   listUsers: { scopedToCaller: 'the public directory' },
   getUser: { scopedToCaller: 'public profiles' },

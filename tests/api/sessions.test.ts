@@ -120,6 +120,39 @@ describe('sessions that end', () => {
     expect((await renewed.get('/api/me')).status).toBe(401)
   })
 
+  it('bans a person from the whole site: every session and connection ends, signing in is refused until lifted', async () => {
+    const directory = await new ApiClient(baseURL()).get('/api/users?limit=100')
+    const handle = (directory.json.items as Array<{ handle: string }>).at(-3)!.handle
+    const [ada, grace] = [await new ApiClient(baseURL()).signIn('ada'), await new ApiClient(baseURL()).signIn('grace')]
+    const victim = await new ApiClient(baseURL()).signIn(handle)
+    const socket = await LiveClient.connect(baseURL(), { cookie: victim.cookieHeader })
+    sockets.push(socket)
+    expect((await socket.next(f => f.type === 'hello')).userId).toBeTruthy()
+
+    expect((await grace.post(`/api/users/${handle}/site-ban`, { reason: 'spam' })).status).toBe(403)
+    expect((await new ApiClient(baseURL()).post(`/api/users/${handle}/site-ban`, { reason: 'spam' })).status).toBe(401)
+    expect((await ada.post('/api/users/no-such-person/site-ban', { reason: 'spam' })).status).toBe(404)
+    expect((await ada.post('/api/users/ada/site-ban', { reason: 'spam' })).status).toBe(409)
+    expect((await ada.post(`/api/users/${handle}/site-ban`, {})).status).toBe(400)
+    expect((await ada.delete(`/api/users/${handle}/site-ban`)).status).toBe(404)
+    // None of those touched the person: still signed in.
+    expect((await victim.get('/api/me')).json.handle).toBe(handle)
+
+    expect((await ada.post(`/api/users/${handle}/site-ban`, { reason: 'spam, again and again' })).status).toBe(204)
+    expect((await victim.get('/api/me')).status).toBe(401)
+    expect((await victim.patch(`/api/users/${handle}`, { bio: 'written while banned' })).status).toBe(401)
+    expect(await socket.waitClosed(10_000)).toMatchObject({ code: 4401 })
+    await expect(new ApiClient(baseURL()).signIn(handle)).rejects.toThrow(/sign-in as/)
+    // The profile stays readable, and says nothing of the ban.
+    const profile = await grace.get(`/api/users/${handle}`)
+    expect(profile.status).toBe(200)
+    expect(JSON.stringify(profile.json)).not.toMatch(/ban/i)
+
+    expect((await grace.delete(`/api/users/${handle}/site-ban`)).status).toBe(403)
+    expect((await ada.delete(`/api/users/${handle}/site-ban`)).status).toBe(204)
+    expect((await (await new ApiClient(baseURL()).signIn(handle)).get('/api/me')).json.handle).toBe(handle)
+  })
+
   it('lasts hours by default, not a month', async () => {
     const alan = await new ApiClient(baseURL()).signIn('alan')
     const expires = Date.parse((await alan.get('/api/auth/session')).json.expires as string)

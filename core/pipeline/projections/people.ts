@@ -19,6 +19,15 @@ export const peopleProjections: Record<string, Projection> = {
     await store.collection('users').updateOne({ _id: data.id }, { $set: { ...data.changes, updatedAt: time } })
     return applied
   },
+  // A ban from the site is a state of the profile; the sessions it ends are the domain's to end.
+  'c18n.user.banned': async ({ data, time }, store) => {
+    await store.collection('users').updateOne({ _id: data.id }, { $set: { bannedAt: time, banReason: data.reason, updatedAt: time } })
+    return applied
+  },
+  'c18n.user.unbanned': async ({ data, time }, store) => {
+    await store.collection('users').updateOne({ _id: data.id }, { $set: { bannedAt: null, banReason: null, updatedAt: time } })
+    return applied
+  },
   'c18n.user.identity_linked': async ({ data }, store) => {
     const identities = store.collection<{ _id: string, userId: string }>('identities')
     const _id = `${data.provider}:${data.subject}`
