@@ -89,6 +89,14 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
       const deleted = event.type === 'c18n.post.deleted'
       return push(`posts:${post.communityId}`, deleted ? 'post.deleted' : 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, ...(deleted ? {} : { title: data.title }) })
     }
+    case 'c18n.media.processed':
+    case 'c18n.media.rejected': {
+      // A file's renditions are ready (or refused): the post it is on changes, its readers fetch it again.
+      const media = await ports.store.collection<{ _id: string, postId: string | null }>('media').findOne({ _id: String(data.id) })
+      const post = media?.postId ? await ports.store.collection<PostDoc>('posts').findOne({ _id: media.postId }) : null
+      if (!post || post.held || post.deleted) return null
+      return push(`posts:${post.communityId}`, 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, title: post.title, media: data.id })
+    }
     case 'c18n.reaction.added':
     case 'c18n.reaction.removed':
       return push(`posts:${String(data.communityId)}`, 'post.counts', { id: data.postId, reaction: data.kind, delta: event.type === 'c18n.reaction.added' ? 1 : -1, userId: data.userId })

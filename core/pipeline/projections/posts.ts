@@ -5,6 +5,7 @@ import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-mo
 import type { Projection } from './types'
 import { applied, rejected } from './types'
 import { openApproval } from './moderation'
+import { attachMedia } from './media'
 
 const versions = (store: DocumentStore) => store.collection<PostVersionDoc>('post_versions')
 const posts = (store: DocumentStore) => store.collection<PostDoc>('posts')
@@ -63,7 +64,7 @@ export async function materialise(store: DocumentStore, postId: string) {
     title: latest.title, body: latest.deleted ? '' : latest.body, tags: latest.tags, deleted: latest.deleted,
     createdAt: first.at, updatedAt: latest.at, version: all.length,
     replyCount: existing?.replyCount ?? 0, reactionCounts: existing?.reactionCounts ?? {}, shareCount: existing?.shareCount ?? 0,
-    moderation, held: isHeld(moderation),
+    moderation, held: isHeld(moderation), attachments: existing?.attachments ?? [],
   })
 }
 
@@ -78,8 +79,9 @@ export const postProjections: Record<string, Projection> = {
     await insertOnce(store, 'posts', {
       _id: data.id, communityId: version.communityId, authorId: version.authorId, parentId: version.parentId, rootId: version.rootId, kind: version.kind,
       title: version.title, body: version.body, tags: version.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
-      moderation, held: isHeld(moderation),
+      moderation, held: isHeld(moderation), attachments: data.attachments ?? [],
     } as PostDoc)
+    if (data.attachments?.length) await attachMedia(store, data.attachments, { id: data.id, communityId: version.communityId, authorId: version.authorId })
     if (moderation === 'pending') await openApproval(store, event)
     if (data.parentId) {
       await recount(store, data.parentId)
