@@ -22,6 +22,9 @@ export interface MediaDoc {
   expiresAt: string
   postId: string | null
   communityId: string | null
+  /** Or the chat message it was sent with, and its room (absent on items from before chat attachments). */
+  messageId?: string | null
+  roomId?: string | null
   width: number | null
   height: number | null
   blurhash: string | null

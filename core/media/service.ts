@@ -12,6 +12,9 @@ import { type MediaDoc, uploadKeyOf } from './model'
 /** Reads a post as `actor` would, throwing when they may not: media attached to it follows the post. */
 export type PostReadCheck = (actor: Actor | null, postId: string) => Promise<unknown>
 
+/** Reads a chat message as `actor` would, throwing when they may not. */
+export type MessageReadCheck = (actor: Actor | null, messageId: string) => Promise<unknown>
+
 /** What the media route answers: a short-lived signed URL to go to, or the bytes themselves. */
 export type MediaContent = { redirect: string } | { body: Uint8Array, contentType: string }
 
@@ -30,12 +33,15 @@ export class MediaService {
     private readonly canReadPost: PostReadCheck,
     /** The clock tickets expire by. */
     private readonly now: () => number = Date.now,
+    /** Files sent in chat follow their message's room. */
+    private readonly canReadMessage: MessageReadCheck | null = null,
   ) {}
 
   private get media() { return this.ports.store.collection<MediaDoc>('media') }
 
   async setup() {
     await this.media.createIndex({ postId: 1 })
+    await this.media.createIndex({ messageId: 1 })
     await this.media.createIndex({ ownerId: 1, state: 1 })
   }
 
@@ -115,7 +121,7 @@ export class MediaService {
       if (!doc || doc.ownerId !== actor.id || doc.state === 'deleted') throw invalid(`Attachment ${id} is not one of your uploads`)
       if (doc.state === 'requested') throw conflict(`Attachment ${doc.filename} is not uploaded yet: confirm it first`)
       if (doc.state === 'rejected') throw invalid(`Attachment ${doc.filename} was refused: ${doc.reason ?? 'not an image we accept'}`)
-      if (doc.postId) throw conflict(`Attachment ${doc.filename} is already on another post`)
+      if (doc.postId || doc.messageId) throw conflict(`Attachment ${doc.filename} is already on another post or message`)
     }
     return ids
   }
@@ -127,6 +133,17 @@ export class MediaService {
     return new Map(docs.filter(d => d.state !== 'deleted').map(d => [d._id, viewOf(d)]))
   }
 
+  /** The files of many chat messages in one query, in the order they were uploaded. */
+  async viewsByMessages(messageIds: string[]): Promise<Map<string, Attachment[]>> {
+    const byMessage = new Map<string, Attachment[]>()
+    if (!messageIds.length) return byMessage
+    for (const doc of await this.media.find({ messageId: { $in: [...new Set(messageIds)] } }, { sort: { _id: 1 } })) {
+      if (doc.state === 'deleted' || !doc.messageId) continue
+      byMessage.set(doc.messageId, [...(byMessage.get(doc.messageId) ?? []), viewOf(doc)])
+    }
+    return byMessage
+  }
+
   /**
    * A rendition, for whoever may read what it is attached to (the same checks as the post); an
    * unattached upload only for its owner. Absent, deleted and unreadable all answer 404.
@@ -136,6 +153,10 @@ export class MediaService {
     if (!doc || doc.state === 'deleted') throw notFound('Media')
     if (doc.postId) {
       await this.canReadPost(actor, doc.postId).catch(() => { throw notFound('Media') })
+    }
+    else if (doc.messageId) {
+      if (!this.canReadMessage) throw notFound('Media')
+      await this.canReadMessage(actor, doc.messageId).catch(() => { throw notFound('Media') })
     }
     else if (!actor || actor.id !== doc.ownerId) throw notFound('Media')
     if (doc.state === 'rejected') throw new DomainError('gone', `This file was refused: ${doc.reason ?? 'not an image we accept'}`)

@@ -13,7 +13,7 @@ const WORKER = 'media-worker'
  * - an upload confirmed: read the original back, make the renditions, then publish what came of
  *   it (processed, or rejected with the reason); the original goes either way, as it may carry
  *   EXIF and GPS data the renditions do not;
- * - a post deleted or removed by a moderator: a tombstone for each of its files;
+ * - a post deleted or removed by a moderator, a chat message deleted: a tombstone for each of its files;
  * - a tombstone: the file's objects removed, all of the batch's in one request.
  * What it publishes goes out in one produce call; a redelivered batch finds the items moved on
  * (only an `uploaded` item is processed, tombstones are idempotent).
@@ -22,6 +22,7 @@ export async function handleMediaEvents(ports: Pick<Ports, 'store' | 'objects' |
   const media = ports.store.collection<MediaDoc>('media')
   const uploaded = events.filter(e => e.type === 'c18n.media.uploaded').map(e => String(e.data.id))
   const deletedPosts = events.filter(e => e.type === 'c18n.post.deleted' || e.type === 'c18n.post.removed')
+  const deletedMessages = events.filter(e => e.type === 'c18n.message.deleted').map(e => String(e.data.id))
   const tombstoned = events.filter(e => e.type === 'c18n.media.deleted').map(e => String(e.data.id))
   const out: PendingEvent[] = []
   const removals: string[] = []
@@ -50,6 +51,12 @@ export async function handleMediaEvents(ports: Pick<Ports, 'store' | 'objects' |
     const reasonOf = new Map(deletedPosts.map(e => [String(e.data.id), e.type === 'c18n.post.removed' ? 'post_removed' as const : 'post_deleted' as const]))
     for (const doc of await media.find({ postId: { $in: [...reasonOf.keys()] }, state: { $ne: 'deleted' } })) {
       out.push(newEvent('media', 'media.deleted', doc._id, doc._id, { id: doc._id, reason: reasonOf.get(doc.postId!)! }, WORKER))
+    }
+  }
+
+  if (deletedMessages.length) {
+    for (const doc of await media.find({ messageId: { $in: deletedMessages }, state: { $ne: 'deleted' } })) {
+      out.push(newEvent('media', 'media.deleted', doc._id, doc._id, { id: doc._id, reason: 'message_deleted' }, WORKER))
     }
   }
 

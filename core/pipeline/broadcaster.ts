@@ -4,6 +4,8 @@ import type { LiveKind } from '../../shared/realtime/protocol'
 import type { PostDoc } from '../domain/posts-model'
 import { renderMarkdown } from '../content/markdown'
 import { LiveLog } from '../realtime/live-log'
+import type { MediaDoc } from '../media/model'
+import { viewOf } from '../media/service'
 
 type UserSummary = { id: string, handle: string, displayName: string, avatarUrl: string | null }
 
@@ -19,6 +21,12 @@ function summaries(store: Ports['store']) {
     }
     return known.get(userId)!
   }
+}
+
+/** The files a message was sent with, as they stand now (the worker may still be at them). */
+async function attachmentsOf(ports: Pick<Ports, 'store'>, ids: string[]) {
+  const docs = new Map((await ports.store.collection<MediaDoc>('media').find({ _id: { $in: ids } })).map(d => [d._id, d]))
+  return ids.flatMap(id => (docs.has(id) ? [viewOf(docs.get(id)!)] : []))
 }
 
 /** A batch of events onto the rooms' live streams, appended together (three cache round trips). */
@@ -50,6 +58,7 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
       const message = {
         id: data.id, roomId: data.roomId, parentId: data.parentId ?? null, author: await summaryOf(String(data.authorId)), body, bodyHtml: renderMarkdown(body),
         createdAt: event.time, updatedAt: event.time, version: 1, deleted: false, replyCount: 0, reactionCounts: {}, myReactions: [],
+        ...(Array.isArray(data.attachments) && data.attachments.length ? { attachments: await attachmentsOf(ports, data.attachments.map(String)) } : {}),
       }
       return push(String(data.roomId), 'message.sent', { message })
     }

@@ -35,7 +35,7 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.post.deleted': z.object({ id, communityId: id.optional(), deletedBy: id }),
   'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
   'c18n.reaction.removed': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS) }),
-  'c18n.message.sent': z.object({ id, roomId: text(80), authorId: id, parentId: id.nullable(), body: text(4000) }),
+  'c18n.message.sent': z.object({ id, roomId: text(80), authorId: id, parentId: id.nullable(), body: text(4000), attachments: z.array(id).max(MAX_ATTACHMENTS).optional() }),
   'c18n.message.edited': z.object({ id, roomId: text(80), body: text(4000) }),
   'c18n.message.deleted': z.object({ id, roomId: text(80), deletedBy: id }),
   'c18n.message.reacted': z.object({ id, roomId: text(80), userId: id, kind: z.enum(REACTION_KINDS), on: z.boolean() }),
@@ -55,6 +55,6 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.media.uploaded': z.object({ id, ownerId: id, size: z.number().int().positive() }),
   'c18n.media.processed': z.object({ id, width: z.number().int().positive(), height: z.number().int().positive(), blurhash: text(100), detectedType: text(100), renditions: z.object({ small: text(300), large: text(300) }) }),
   'c18n.media.rejected': z.object({ id, reason: text(500) }),
-  'c18n.media.deleted': z.object({ id, reason: z.enum(['post_deleted', 'post_removed', 'expired']) }),
+  'c18n.media.deleted': z.object({ id, reason: z.enum(['post_deleted', 'post_removed', 'message_deleted', 'expired']) }),
   'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }

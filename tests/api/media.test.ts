@@ -78,6 +78,28 @@ describe('media on posts', () => {
   })
 })
 
+describe('media in chat', () => {
+  it('sends a photo in a direct conversation: the participants see it, nobody else, and it goes with the message', async () => {
+    const room = await grace.post('/api/rooms/direct', { handles: ['alan'] })
+    expect(room.status, room.text).toBe(201)
+    const id = await uploaded(grace, await photo(), 'chart.jpg')
+    const sent = await grace.post(`/api/rooms/${encodeURIComponent(room.json.id)}/messages`, { body: 'The new chart', attachments: [id] })
+    expect(sent.status, sent.text).toBe(201)
+    expect(sent.json.attachments).toMatchObject([{ id, filename: 'chart.jpg' }])
+    await eventually(async () => {
+      const history = (await alan.get(`/api/rooms/${encodeURIComponent(room.json.id)}/messages`)).json.items
+      expect(history.find((m: { id: string }) => m.id === sent.json.id).attachments[0]).toMatchObject({ status: 'ready' })
+    }, 15_000)
+    expect((await get(alan, `/api/media/${id}?size=small`)).status).toBe(200)
+    expect((await get(katherine, `/api/media/${id}?size=small`)).status).toBe(404)
+    // A file already sent cannot be attached again, here or to a post.
+    expect((await grace.post(`/api/communities/${slug}/posts`, { title: 'Again', body: 'x', attachments: [id] })).status).toBe(409)
+
+    expect((await grace.delete(`/api/messages/${sent.json.id}`)).status).toBe(204)
+    expect((await get(alan, `/api/media/${id}?size=small`)).status).toBe(404)
+  })
+})
+
 describe('bad uploads get a clear 4xx and leave nothing usable behind', () => {
   it('refuses an oversized file at the ticket and bytes beyond the ticket at the upload', async () => {
     const huge = await grace.post('/api/media/uploads', { filename: 'huge.jpg', contentType: 'image/jpeg', size: 200 * 1024 * 1024 })

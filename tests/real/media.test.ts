@@ -49,8 +49,8 @@ describe('media on S3 with the worker', () => {
     const post = await domain.posts.create(actors.ben!, slug, { title: 'Pier at dusk', body: 'Photo attached', tags: [], attachments: [id] })
     await eventually(async () => expect((await mediaDoc(id))?.state).toBe('ready'), 30_000, 200)
     expect((await ports.objects.list(`media/${id}/`)).map(o => [o.key, o.contentType])).toEqual([[`media/${id}/large.webp`, 'image/webp'], [`media/${id}/small.webp`, 'image/webp']])
-    // The original, EXIF and all, is gone.
-    expect(await ports.objects.stat((await mediaDoc(id))!.key)).toBeNull()
+    // The original, EXIF and all, goes once the renditions are recorded.
+    await eventually(async () => expect(await ports.objects.stat((await mediaDoc(id))!.key)).toBeNull(), 30_000, 200)
     expect((await domain.posts.get(actors.ann!, post.id)).attachments[0]).toMatchObject({ id, status: 'ready', width: 900, height: 600 })
 
     const content = await domain.media.content(actors.ann!, id, 'large')
@@ -73,6 +73,6 @@ describe('media on S3 with the worker', () => {
     const id = await uploaded('ben', new TextEncoder().encode('#!/bin/sh\necho not a photo\n'), 'cat.jpg')
     await eventually(async () => expect((await mediaDoc(id))?.state).toBe('rejected'), 30_000, 200)
     expect((await mediaDoc(id))?.reason).toMatch(/not an image we recognise/)
-    expect(await ports.objects.stat((await mediaDoc(id))!.key)).toBeNull()
+    await eventually(async () => expect(await ports.objects.stat((await mediaDoc(id))!.key)).toBeNull(), 30_000, 200)
   })
 })

@@ -6,6 +6,10 @@ import type { MediaDoc } from '../../core/media/model'
 import { eventually } from '../contract/suites/wait'
 import { fakeClock } from '../support/clock'
 import { freshDomain } from './helpers'
+import { sweepUnconfirmed } from '../../core/media/sweeper'
+import { broadcastEvents } from '../../core/pipeline/broadcaster'
+import { newEvent } from '../../core/pipeline/events'
+import { LiveLog } from '../../core/realtime/live-log'
 
 const settings = { ...mediaSettingsFromEnv({}), smallSide: 64, largeSide: 200 }
 
@@ -84,8 +88,8 @@ describe('uploads through the domain (embedded object store)', { timeout: 30_000
     expect(post.attachments.map(a => a.id)).toEqual([ticket.media.id])
     await eventually(async () => expect((await s.domain.posts.get(s.ben.actor, post.id)).attachments[0]).toMatchObject({ status: 'ready', width: 200, height: 300, largeUrl: `/api/media/${ticket.media.id}?size=large` }))
     const doc = (await mediaDoc(s, ticket.media.id))!
-    // The original, with its EXIF and GPS, is gone once the renditions exist.
-    expect(await s.domain.ports.objects.stat(doc.key)).toBeNull()
+    // The original, with its EXIF and GPS, goes once the renditions are recorded.
+    await eventually(async () => expect(await s.domain.ports.objects.stat(doc.key)).toBeNull())
     const large = await s.domain.media.content(s.ben.actor, ticket.media.id, 'large')
     if (!('body' in large)) throw new Error('the embedded store serves the bytes')
     expect((await sharp(large.body).metadata()).exif).toBeUndefined()
@@ -105,12 +109,34 @@ describe('uploads through the domain (embedded object store)', { timeout: 30_000
     await expect(s.domain.media.confirm(s.ben.actor, lying.media.id)).rejects.toMatchObject({ kind: 'not_found' })
     await s.domain.media.confirm(s.ann.actor, lying.media.id)
     await eventually(async () => expect((await mediaDoc(s, lying.media.id))?.state).toBe('rejected'))
-    expect(await s.domain.ports.objects.list(`uploads/${s.ann.id}/${lying.media.id}`)).toEqual([])
+    await eventually(async () => expect(await s.domain.ports.objects.list(`uploads/${s.ann.id}/${lying.media.id}`)).toEqual([]))
     await expect(s.domain.posts.create(s.ann.actor, 'secret', { title: 'Not a photo', body: 'x', tags: [], attachments: [lying.media.id] })).rejects.toMatchObject({ kind: 'invalid' })
 
     const late = await upload(s, s.ann.actor, await phonePhoto())
     s.clock.advance((settings.uploadSeconds + 1) * 1000)
     await expect(s.domain.media.confirm(s.ann.actor, late.media.id)).rejects.toMatchObject({ kind: 'gone' })
     expect(await s.domain.ports.objects.stat((await mediaDoc(s, late.media.id))!.key)).toBeNull()
+  })
+
+  it('sweeps an upload never confirmed once its ticket has expired, removing its bytes', async () => {
+    const s = await setting()
+    const ticket = await upload(s, s.ann.actor, await phonePhoto())
+    const key = (await mediaDoc(s, ticket.media.id))!.key
+    expect(await sweepUnconfirmed(s.domain.ports, s.clock.now())).toBe(0)
+    expect(await s.domain.ports.objects.stat(key)).not.toBeNull()
+    expect(await sweepUnconfirmed(s.domain.ports, s.clock.now() + (settings.uploadSeconds + 1) * 1000)).toBe(1)
+    await eventually(async () => expect((await mediaDoc(s, ticket.media.id))?.state).toBe('deleted'))
+    await eventually(async () => expect(await s.domain.ports.objects.stat(key)).toBeNull())
+  })
+
+  it('tells the post\'s live room when a file on it is processed, so readers swap the placeholder for the rendition', async () => {
+    const s = await setting()
+    const ticket = await upload(s, s.ann.actor, await phonePhoto())
+    await s.domain.media.confirm(s.ann.actor, ticket.media.id)
+    const post = await s.domain.posts.create(s.ann.actor, 'secret', { title: 'Live photo', body: 'x', tags: [], attachments: [ticket.media.id] })
+    const processed = newEvent('media', 'media.processed', ticket.media.id, ticket.media.id, { id: ticket.media.id, width: 1, height: 1, blurhash: 'x', detectedType: 'image/jpeg', renditions: { small: 's', large: 'l' } })
+    await broadcastEvents(s.domain.ports, [processed.event])
+    const { events } = await new LiveLog(s.domain.ports.cache).since(`posts:${post.communityId}`, 0)
+    expect(events.find(e => e.eventId === processed.event.id)).toMatchObject({ kind: 'post.edited', payload: { id: post.id, media: ticket.media.id } })
   })
 })

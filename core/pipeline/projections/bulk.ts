@@ -4,7 +4,7 @@ import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-mo
 import type { MessageDoc, MessageVersionDoc, RoomActivityDoc } from '../../domain/chat-model'
 import { recountMany } from './posts'
 import { recountMessage } from './messages'
-import { attachMedia } from './media'
+import { attachMedia, attachMediaToMessage } from './media'
 import { sequenceOf } from './types'
 
 /**
@@ -32,6 +32,7 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
   const recountMessages = new Set<string>()
   const activity = new Map<string, RoomActivityDoc>()
   const attaching: Array<{ ids: string[], post: { id: string, communityId: string, authorId: string } }> = []
+  const attachingToMessages: Array<{ ids: string[], message: { id: string, roomId: string, authorId: string } }> = []
 
   for (const event of events) {
     const { id, data, time } = event
@@ -66,6 +67,7 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
       const message: MessageDoc = { _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {} }
       newMessages.push(message)
       produced.set(id, { ...message })
+      if (data.attachments?.length) attachingToMessages.push({ ids: data.attachments, message: { id: data.id, roomId: data.roomId, authorId: data.authorId } })
       if (data.parentId) recountMessages.add(data.parentId)
       const known = activity.get(data.roomId)
       if (!known || known.lastMessageAt <= time) activity.set(data.roomId, { _id: data.roomId, lastMessageAt: time, lastMessageId: data.id })
@@ -86,7 +88,7 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
     store.collection('moderation_queue').insertMissing(approvals),
   ])
   // After the posts exist: a reader finds the file on its post or not at all.
-  await Promise.all(attaching.map(a => attachMedia(store, a.ids, a.post)))
+  await Promise.all([...attaching.map(a => attachMedia(store, a.ids, a.post)), ...attachingToMessages.map(a => attachMediaToMessage(store, a.ids, a.message))])
   await recountMany(store, recountPosts)
   for (const id of recountMessages) await recountMessage(store, id)
   if (activity.size) {

@@ -14,7 +14,7 @@ export const mediaProjections: Record<string, Projection> = {
   'c18n.media.requested': async ({ data, time }, store) => {
     await insertOnce<MediaDoc>(store, 'media', {
       _id: data.id, ownerId: data.ownerId, filename: data.filename, contentType: data.contentType, size: data.size, key: data.key,
-      state: 'requested', createdAt: time, expiresAt: data.expiresAt, postId: null, communityId: null,
+      state: 'requested', createdAt: time, expiresAt: data.expiresAt, postId: null, communityId: null, messageId: null, roomId: null,
       width: null, height: null, blurhash: null, detectedType: null, renditions: null, reason: null,
     })
     return applied
@@ -41,7 +41,12 @@ export const mediaProjections: Record<string, Projection> = {
   },
 }
 
-/** A new post takes its files: each the author's own and on no other post yet. */
+/** A new post takes its files: each the author's own and on no other post or message yet. */
 export async function attachMedia(store: DocumentStore, ids: string[], post: { id: string, communityId: string, authorId: string }) {
-  await Promise.all(ids.map(id => media(store).updateOne({ _id: id, ownerId: post.authorId, postId: null }, { $set: { postId: post.id, communityId: post.communityId } })))
+  await Promise.all(ids.map(id => media(store).updateOne({ _id: id, ownerId: post.authorId, postId: null, messageId: null }, { $set: { postId: post.id, communityId: post.communityId } })))
+}
+
+/** A new chat message takes its files, the same way. */
+export async function attachMediaToMessage(store: DocumentStore, ids: string[], message: { id: string, roomId: string, authorId: string }) {
+  await Promise.all(ids.map(id => media(store).updateOne({ _id: id, ownerId: message.authorId, postId: null, messageId: null }, { $set: { messageId: message.id, roomId: message.roomId } })))
 }
