@@ -9,7 +9,8 @@ import { WorkerProcess, closeStack, openStack, stackSpace } from './stack'
 // Media on the real stack: tickets are presigned PUTs to S3 (versitygw), the media consumer runs
 // in the worker process, reads are short-lived presigned GETs. The run keeps to its own topics and database.
 const space = stackSpace('md', 'media')
-const worker = new WorkerProcess(space)
+// The analytics batch that starts with the worker runs on the embedded engine: a Spark run would hold its shutdown.
+const worker = new WorkerProcess(space, { C18N_ANALYTICS_ENGINE: 'embedded' })
 
 let ports: Ports
 let domain: Domain
@@ -41,7 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.stop()
   await closeStack(ports)
-})
+}, 60_000)
 
 describe('media on S3 with the worker', () => {
   it('turns an upload into renditions in S3, serves them to members by presigned GET, and removes them with the post', async () => {
