@@ -6,7 +6,7 @@ import { signIn, unique, visit } from './helpers'
 const photo = (width: number, height: number, colour: string) => sharp({ create: { width, height, channels: 3, background: colour } })
   .jpeg().withExif({ IFD0: { Make: 'PhoneMaker' } }).toBuffer()
 
-test('a photo attached to a post on a phone, one pasted too, and a second person sees them', async ({ page, browser }) => {
+test('a photo attached to a post on a phone, one pasted too, one on a reply, and a second person sees them', async ({ page, browser }) => {
   await signIn(page, 'grace')
   const name = unique('Pier photos')
   await visit(page, '/communities/new')
@@ -37,6 +37,16 @@ test('a photo attached to a post on a phone, one pasted too, and a second person
   await expect(card.getByRole('img', { name: 'pier.jpg' })).toBeVisible()
   await expect(files).toHaveCount(0)
 
+  // A reply with a photo: shown as a placeholder, then as the rendition once the worker is done.
+  await card.getByRole('link', { name: title }).click()
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible()
+  await page.getByRole('button', { name: 'Your reply: attach photos' }).click()
+  await page.getByLabel('Choose photos to attach').setInputFiles({ name: 'detail.jpg', mimeType: 'image/jpeg', buffer: await photo(400, 400, '#8b2f1f') })
+  await page.getByLabel('Your reply', { exact: true }).fill('A closer look')
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByText('Attached')).toBeVisible()
+  await page.getByRole('button', { name: 'Send reply' }).click()
+  await expect(page.getByRole('img', { name: 'detail.jpg' })).toBeVisible()
+
   // Someone else, on their own phone, finds the photos in the feed and on the post's page.
   const other = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true })
   const alan = await other.newPage()
@@ -53,5 +63,6 @@ test('a photo attached to a post on a phone, one pasted too, and a second person
   const large = alan.getByRole('img', { name: 'pier.jpg' })
   await expect(large).toBeVisible()
   await expect.poll(() => large.evaluate(img => (img as HTMLImageElement).naturalWidth)).toBe(640)
+  await expect(alan.getByRole('img', { name: 'detail.jpg' })).toBeVisible()
   await other.close()
 })
