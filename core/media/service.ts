@@ -1,5 +1,5 @@
 import type { Ports } from '../ports'
-import type { Attachment, UploadRequest, UploadTicket } from '../../shared/schemas/media'
+import type { Attachment, MediaUsage, UploadRequest, UploadTicket } from '../../shared/schemas/media'
 import { MAX_ATTACHMENTS } from '../../shared/schemas/media'
 import { newEvent } from '../pipeline/events'
 import type { EventPublisher } from '../pipeline/publisher'
@@ -49,6 +49,8 @@ export class MediaService {
   async requestUpload(actor: Actor | null, input: UploadRequest): Promise<UploadTicket> {
     const me = requireActor(actor)
     if (input.size > this.settings.maxBytes) throw tooLarge(`The file is larger than the limit of ${formatBytes(this.settings.maxBytes)}`)
+    const used = (await this.kept(me.id)).reduce((sum, doc) => sum + doc.size, 0)
+    if (used + input.size > this.settings.quotaBytes) throw tooLarge(`Your uploads would pass your quota of ${formatBytes(this.settings.quotaBytes)} (${formatBytes(used)} used): delete some posts with photos first`)
     const id = newId(this.now())
     const key = uploadKeyOf(me.id, id)
     const expiresAt = new Date(this.now() + this.settings.uploadSeconds * 1000).toISOString()
@@ -99,6 +101,25 @@ export class MediaService {
     }
     await this.publisher.commit(newEvent('media', 'media.uploaded', id, id, { id, ownerId: me.id, size: stored.size }, me.id))
     return viewOf(await this.owned(me, id))
+  }
+
+  /** What counts towards a person's quota: every upload not refused or deleted. */
+  private kept(ownerId: string) {
+    return this.media.find({ ownerId, state: { $in: ['requested', 'uploaded', 'ready'] } }, { sort: { _id: -1 } })
+  }
+
+  /** The caller's uploads, newest first, with sizes and the quota they count towards. */
+  async usage(actor: Actor | null): Promise<MediaUsage> {
+    const me = requireActor(actor)
+    const docs = await this.kept(me.id)
+    return {
+      items: docs.map(doc => ({
+        ...viewOf(doc), size: doc.size, createdAt: doc.createdAt,
+        attachedTo: doc.postId ? { kind: 'post' as const, id: doc.postId } : doc.messageId ? { kind: 'message' as const, id: doc.messageId } : null,
+      })),
+      usedBytes: docs.reduce((sum, doc) => sum + doc.size, 0),
+      quotaBytes: this.settings.quotaBytes,
+    }
   }
 
   /** The caller's own media, by id; someone else's is not found (its id says nothing). */

@@ -8,6 +8,8 @@ export interface MediaSettings {
   uploadSeconds: number
   /** How long a presigned GET of a rendition is valid (C18N_MEDIA_READ_SECONDS, default 60). */
   readSeconds: number
+  /** Bytes of uploads one person may keep, all files together (C18N_MEDIA_QUOTA_BYTES, default 500 MiB). */
+  quotaBytes: number
   /** The long side of the renditions, in pixels. */
   smallSide: number
   largeSide: number
@@ -24,6 +26,7 @@ export function mediaSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Medi
     maxPixels: positive(env.C18N_MEDIA_MAX_PIXELS, 40_000_000),
     uploadSeconds: positive(env.C18N_MEDIA_UPLOAD_SECONDS, 900),
     readSeconds: positive(env.C18N_MEDIA_READ_SECONDS, 60),
+    quotaBytes: positive(env.C18N_MEDIA_QUOTA_BYTES, 500 * 1024 * 1024),
     smallSide: 480,
     largeSide: 1600,
   }

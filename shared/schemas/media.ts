@@ -61,6 +61,19 @@ export const uploadTicketSchema = z.object({
 })
 export type UploadTicket = z.infer<typeof uploadTicketSchema>
 
+/** Your uploads with their sizes, and how much of your quota they use. */
+export const mediaUsageSchema = z.object({
+  items: z.array(attachmentSchema.extend({
+    size: z.number().int(),
+    createdAt: z.string(),
+    /** What it is on: a post or a chat message, or nothing yet. */
+    attachedTo: z.object({ kind: z.enum(['post', 'message']), id: z.string() }).nullable(),
+  })),
+  usedBytes: z.number().int(),
+  quotaBytes: z.number().int(),
+})
+export type MediaUsage = z.infer<typeof mediaUsageSchema>
+
 export const mediaParamsSchema = z.object({ id: idSchema })
 export const mediaQuerySchema = z.object({ size: z.enum(['small', 'large']).default('large') }).strict()
 

@@ -102,6 +102,7 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   ],
   search: { scopedToCaller: 'filtered to what the caller may read (checked below)' },
   requestUpload: { scopedToCaller: 'a ticket for the caller\'s own upload' },
+  myMedia: { scopedToCaller: 'the caller\'s own uploads' },
   confirmUpload: { scopedToCaller: 'someone else\'s upload is not found (tests/api/media.test.ts)' },
 
   listRooms: { scopedToCaller: 'the caller\'s rooms (checked below)' },

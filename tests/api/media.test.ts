@@ -69,6 +69,17 @@ describe('media on posts', () => {
     expect((await grace.get(`/api/posts/${post.json.id}`)).json.attachments).toEqual([])
   })
 
+  it('lists your uploads with their sizes, what they are on, and your quota', async () => {
+    const bytes = await photo(100, 100)
+    const id = await uploaded(katherine, bytes, 'listed.jpg')
+    const usage = await katherine.get('/api/me/media')
+    expect(usage.status).toBe(200)
+    expect(usage.json.items.find((item: { id: string }) => item.id === id)).toMatchObject({ filename: 'listed.jpg', size: bytes.length, attachedTo: null })
+    expect(usage.json.usedBytes).toBeGreaterThanOrEqual(bytes.length)
+    expect(usage.json.quotaBytes).toBe(500 * 1024 * 1024)
+    expect((await grace.get('/api/me/media')).json.items.some((item: { id: string }) => item.id === id)).toBe(false)
+  })
+
   it('attaches files to a reply too', async () => {
     const root = (await grace.post(`/api/communities/${slug}/posts`, { title: 'Show your boats', body: 'Replies with photos welcome' })).json
     const id = await uploaded(alan, await photo(200, 200), 'boat.jpg')

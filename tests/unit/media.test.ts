@@ -139,4 +139,15 @@ describe('uploads through the domain (embedded object store)', { timeout: 30_000
     const { events } = await new LiveLog(s.domain.ports.cache).since(`posts:${post.communityId}`, 0)
     expect(events.find(e => e.eventId === processed.event.id)).toMatchObject({ kind: 'post.edited', payload: { id: post.id, media: ticket.media.id } })
   })
+
+  it('keeps each person within their quota, counting the uploads they keep', async () => {
+    const { domain, make } = await freshDomain({ media: { ...settings, quotaBytes: 3000 } })
+    const ann = await make('ann')
+    const first = await domain.media.requestUpload(ann.actor, { filename: 'a.jpg', contentType: 'image/jpeg', size: 2000 })
+    await expect(domain.media.requestUpload(ann.actor, { filename: 'b.jpg', contentType: 'image/jpeg', size: 1500 })).rejects.toMatchObject({ kind: 'too_large', message: expect.stringMatching(/quota/) })
+    expect(await domain.media.usage(ann.actor)).toMatchObject({ usedBytes: 2000, quotaBytes: 3000, items: [{ id: first.media.id, size: 2000, status: 'pending', attachedTo: null }] })
+    // Someone else's quota is their own.
+    const ben = await make('ben')
+    expect((await domain.media.requestUpload(ben.actor, { filename: 'c.jpg', contentType: 'image/jpeg', size: 1500 })).media.status).toBe('pending')
+  })
 })
