@@ -10,6 +10,8 @@ import { persistBatch } from '../core/pipeline/persister'
 import { recordEvents } from '../core/analytics/speed'
 import { broadcastEvents } from '../core/pipeline/broadcaster'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
+import { handleMediaEvents } from '../core/media/worker'
+import { startMediaSweeper } from '../core/media/sweeper'
 import { AGGREGATES, type Aggregate, namespace, topicOf } from '../shared/schemas/events'
 
 /** The events of a batch from the applied stream that the persister applied (not rejected). */
@@ -35,7 +37,9 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     // The analytics speed layer reads every topic with activity.
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
     { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
-    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
+    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares', 'media']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
+    // Renditions and removals of uploaded files; small batches, as each image is decoded in memory.
+    { group: group('media'), topics: applied(['media', 'posts', 'messages']), maxBatch: 20, handleBatch: deliveries => handleMediaEvents(ports, appliedIn(deliveries), domain.media.settings, log) },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }
@@ -47,8 +51,13 @@ export async function startConsumers(domain: Domain, log: (line: string) => void
     subscriptions.push(await runConsumer(domain.ports.bus, job))
     log(`consumer ${job.group} on ${job.topics.join(', ')}`)
   }
+  // Unconfirmed uploads are swept where the media consumer runs, which removes their bytes.
+  const stopSweeper = await startMediaSweeper(domain.ports.jobs, domain.ports, log)
   return {
     names: jobs.map(job => job.group),
-    stop: async () => { await Promise.all(subscriptions.map(s => s.stop())) },
+    stop: async () => {
+      await stopSweeper()
+      await Promise.all(subscriptions.map(s => s.stop()))
+    },
   }
 }

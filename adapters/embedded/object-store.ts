@@ -55,6 +55,10 @@ export class EmbeddedObjectStore implements ObjectStore {
     await rm(`${path}${META}`, { force: true })
   }
 
+  async removeMany(keys: string[]) {
+    await Promise.all(keys.map(key => this.remove(key)))
+  }
+
   async list(prefix: string) {
     let files: string[]
     try {

@@ -56,6 +56,24 @@ export class S3ObjectStore implements ObjectStore {
     await this.client.removeObject(this.bucket, key)
   }
 
+  async removeMany(keys: string[]) {
+    // One multi-object delete per thousand keys (S3's limit per request).
+    for (let i = 0; i < keys.length; i += 1000) await this.client.removeObjects(this.bucket, keys.slice(i, i + 1000))
+  }
+
+  /**
+   * minio signs the host alone (never Content-Type or Content-Length, which browsers rewrite): the
+   * confirm step checks the stored object's size against the ticket and the worker its type from
+   * its bytes, and removes what does not match.
+   */
+  async presignedPut(key: string, _contentType: string, seconds: number) {
+    return this.client.presignedPutObject(this.bucket, key, seconds)
+  }
+
+  async presignedGet(key: string, seconds: number) {
+    return this.client.presignedGetObject(this.bucket, key, seconds)
+  }
+
   async list(prefix: string) {
     const keys: string[] = []
     for await (const item of this.client.listObjectsV2(this.bucket, prefix, true)) {

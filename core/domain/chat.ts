@@ -15,6 +15,7 @@ import { type Page, cursorAfter, paginate } from './pagination'
 import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage } from './moderation'
+import type { MediaService } from '../media/service'
 
 export const MESSAGES_INDEX = 'messages'
 const ROOM_LIST_LIMIT = 200
@@ -51,6 +52,8 @@ export class ChatService {
     private readonly communities: CommunityService,
     private readonly publisher: EventPublisher,
     private readonly now: () => number = Date.now,
+    /** Files sent with messages: checked on the way in, shown with them. */
+    private readonly media: MediaService | null = null,
   ) {}
 
   private get messages() { return this.ports.store.collection<MessageDoc>('messages') }
@@ -105,9 +108,11 @@ export class ChatService {
     const mine = actor && docs.length
       ? await this.ports.store.collection<{ _id: string, messageId: string, kind: ReactionKind }>('message_reactions').find({ userId: actor.id, messageId: { $in: docs.map(d => d._id) } })
       : []
+    const files = this.media ? await this.media.viewsByMessages(docs.filter(d => !d.deleted).map(d => d._id)) : new Map<string, never[]>()
     return docs.map((doc) => {
       const author = authors.get(doc.authorId)
       return {
+        ...(files.has(doc._id) ? { attachments: files.get(doc._id) } : {}),
         id: doc._id, roomId: doc.roomId, parentId: doc.parentId, body: doc.body, bodyHtml: doc.deleted ? '' : renderMarkdown(doc.body),
         author: author ? { id: author.id, handle: author.handle, displayName: author.displayName, avatarUrl: author.avatarUrl } : { id: doc.authorId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null },
         createdAt: doc.createdAt, updatedAt: doc.updatedAt, version: doc.version, deleted: doc.deleted,
@@ -209,7 +214,13 @@ export class ChatService {
     return (await this.views(me, [doc]))[0]!
   }
 
-  async send(actor: Actor | null, roomId: string, input: { body: string, parentId?: string | null }): Promise<Message> {
+  /** A message the actor may read (its room's checks): for the files sent with it. */
+  async readable(actor: Actor | null, id: string): Promise<void> {
+    const { doc } = await this.message(requireActor(actor), id)
+    if (doc.deleted) throw notFound('Message')
+  }
+
+  async send(actor: Actor | null, roomId: string, input: { body: string, parentId?: string | null, attachments?: string[] }): Promise<Message> {
     const me = requireActor(actor)
     const room = await this.access(me, roomId)
     if (room.silenced) throw forbidden(room.silenced)
@@ -220,8 +231,13 @@ export class ChatService {
       if (!parent || parent.roomId !== roomId) throw new DomainError('invalid', 'The message replied to is not in this room', { parentId: ['not a message of this room'] })
       if (parent.deleted) throw conflict('That message was deleted: it takes no replies')
     }
+    let attachments = {}
+    if (input.attachments?.length) {
+      if (!this.media) throw conflict('Attachments are not available')
+      attachments = { attachments: await this.media.attachable(me, input.attachments) }
+    }
     const id = newId()
-    await this.publisher.commit(newEvent('messages', 'message.sent', id, roomId, { id, roomId, authorId: me.id, parentId, body: input.body }, me.id))
+    await this.publisher.commit(newEvent('messages', 'message.sent', id, roomId, { id, roomId, authorId: me.id, parentId, body: input.body, ...attachments }, me.id))
     return this.current(me, id)
   }
 

@@ -15,6 +15,8 @@ import { AuditService } from './audit'
 import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
 import { SessionService } from './sessions'
+import { MediaService } from '../media/service'
+import { type MediaSettings, mediaSettingsFromEnv } from '../media/settings'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -25,6 +27,8 @@ export { DomainError } from './errors'
 export interface DomainOptions {
   /** The clock time limits (mutes, bans) are judged by: tests pass a fake one to move time on. */
   now?: () => number
+  /** Upload limits and URL lifetimes (from the environment otherwise). */
+  media?: MediaSettings
 }
 
 /** The domain services wired to one set of ports. */
@@ -34,12 +38,14 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const users = new UserService(ports, publisher)
   const groups = new GroupService(ports, users, publisher)
   const communities = new CommunityService(ports, users, publisher, now)
-  const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache), now)
+  // A file attached to a post is read with the post's own checks.
+  const media: MediaService = new MediaService(ports, publisher, options.media ?? mediaSettingsFromEnv(), (actor, postId): Promise<unknown> => posts.get(actor, postId), now, (actor, messageId): Promise<unknown> => chat.readable(actor, messageId))
+  const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache), now, media)
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
   const moderation = new ModerationService(ports, users, communities, posts, publisher)
   const analytics = new AnalyticsService(ports, communities, users)
-  const chat = new ChatService(ports, users, communities, publisher)
+  const chat: ChatService = new ChatService(ports, users, communities, publisher, Date.now, media)
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
   const sessions = new SessionService(ports)
@@ -58,6 +64,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     suggestions,
     audit,
     sessions,
+    media,
     async setup() {
       // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [
@@ -65,7 +72,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
         { name: appliedOf(topicOf(a)), partitions: TOPIC_PARTITIONS }, { name: dlqOf(appliedOf(topicOf(a))), partitions: 1 },
       ]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), media.setup()])
     },
   }
 }

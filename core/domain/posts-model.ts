@@ -26,6 +26,8 @@ export interface PostDoc extends PostContent {
   moderation?: ModerationState
   /** True when only the author and the moderators may see it (pending, rejected, hidden): queried with `$ne: true`. */
   held?: boolean
+  /** Media ids, in the order they were attached; absent on posts from before media. */
+  attachments?: string[]
 }
 
 /** Whether a post in this standing is hidden from everyone but its author and the moderators. */

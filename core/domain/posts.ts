@@ -15,6 +15,7 @@ import type { PostDoc, PostVersionDoc } from './posts-model'
 import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage, isModeratorRole } from './moderation'
+import type { MediaService } from '../media/service'
 
 const THREAD_LIMIT = 500
 
@@ -29,6 +30,8 @@ export class PostService {
     private readonly feedCache: FeedCache,
     /** The clock a mute's end is judged by. */
     private readonly now: () => number = Date.now,
+    /** Attached files: checked on the way in, shown with the post. */
+    private readonly media: MediaService | null = null,
   ) {}
 
   private get posts() { return this.ports.store.collection<PostDoc>('posts') }
@@ -61,6 +64,7 @@ export class PostService {
     const mine = actor && docs.length
       ? await this.ports.store.collection<{ _id: string, postId: string, kind: ReactionKind }>('reactions').find({ userId: actor.id, postId: { $in: docs.map(d => d._id) } })
       : []
+    const files = this.media ? await this.media.viewsByIds(docs.flatMap(d => (d.deleted ? [] : d.attachments ?? []))) : new Map()
     return docs.map((doc) => {
       const author = authors.get(doc.authorId)
       return {
@@ -72,6 +76,7 @@ export class PostService {
         replyCount: doc.replyCount, reactionCounts: doc.reactionCounts, shareCount: doc.shareCount,
         myReactions: mine.filter(r => r.postId === doc._id).map(r => r.kind),
         moderation: doc.moderation ?? 'published',
+        attachments: doc.deleted ? [] : (doc.attachments ?? []).flatMap(id => (files.has(id) ? [files.get(id)!] : [])),
       }
     })
   }
@@ -135,23 +140,33 @@ export class PostService {
     return community.postsNeedApproval && !isModeratorRole(role) && !isAdmin(actor) ? { moderation: 'pending' as const } : {}
   }
 
-  async create(actor: Actor | null, slug: string, input: { title: string, body: string, tags: string[] }): Promise<Post> {
+  /** The files a new post or reply carries, checked: event data names them only when there are some. */
+  private async attachments(me: Actor, ids: string[] | undefined) {
+    if (!ids?.length) return {}
+    if (!this.media) throw conflict('Attachments are not available')
+    return { attachments: await this.media.attachable(me, ids) }
+  }
+
+  async create(actor: Actor | null, slug: string, input: { title: string, body: string, tags: string[], attachments?: string[] }): Promise<Post> {
     const me = requireActor(actor)
     const { doc: community, role } = await this.communities.visible(me, slug)
     await this.member(me, community, role)
+    const { attachments: ids, ...content } = input
+    const attachments = await this.attachments(me, ids)
     const id = newId()
-    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...input, ...this.needsApproval(me, community, role) }, me.id))
+    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...content, ...attachments, ...this.needsApproval(me, community, role) }, me.id))
     await this.writeThrough(id)
     return this.get(me, id)
   }
 
-  async reply(actor: Actor | null, parentId: string, input: { body: string }): Promise<Post> {
+  async reply(actor: Actor | null, parentId: string, input: { body: string, attachments?: string[] }): Promise<Post> {
     const me = requireActor(actor)
     const { doc: parent, community, role } = await this.readable(me, parentId)
     await this.member(me, community, role)
     if (parent.deleted) throw conflict('This post was deleted: it takes no more replies')
+    const attachments = await this.attachments(me, input.attachments)
     const id = newId()
-    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [] }, me.id))
+    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [], ...attachments }, me.id))
     await this.writeThrough(id)
     return this.get(me, id)
   }

@@ -4,6 +4,8 @@ import type { LiveKind } from '../../shared/realtime/protocol'
 import type { PostDoc } from '../domain/posts-model'
 import { renderMarkdown } from '../content/markdown'
 import { LiveLog } from '../realtime/live-log'
+import type { MediaDoc } from '../media/model'
+import { viewOf } from '../media/service'
 
 type UserSummary = { id: string, handle: string, displayName: string, avatarUrl: string | null }
 
@@ -19,6 +21,12 @@ function summaries(store: Ports['store']) {
     }
     return known.get(userId)!
   }
+}
+
+/** The files a message was sent with, as they stand now (the worker may still be at them). */
+async function attachmentsOf(ports: Pick<Ports, 'store'>, ids: string[]) {
+  const docs = new Map((await ports.store.collection<MediaDoc>('media').find({ _id: { $in: ids } })).map(d => [d._id, d]))
+  return ids.flatMap(id => (docs.has(id) ? [viewOf(docs.get(id)!)] : []))
 }
 
 /** A batch of events onto the rooms' live streams, appended together (three cache round trips). */
@@ -50,6 +58,7 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
       const message = {
         id: data.id, roomId: data.roomId, parentId: data.parentId ?? null, author: await summaryOf(String(data.authorId)), body, bodyHtml: renderMarkdown(body),
         createdAt: event.time, updatedAt: event.time, version: 1, deleted: false, replyCount: 0, reactionCounts: {}, myReactions: [],
+        ...(Array.isArray(data.attachments) && data.attachments.length ? { attachments: await attachmentsOf(ports, data.attachments.map(String)) } : {}),
       }
       return push(String(data.roomId), 'message.sent', { message })
     }
@@ -88,6 +97,14 @@ async function entryOf(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent,
       if (!post || post.held) return null
       const deleted = event.type === 'c18n.post.deleted'
       return push(`posts:${post.communityId}`, deleted ? 'post.deleted' : 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, ...(deleted ? {} : { title: data.title }) })
+    }
+    case 'c18n.media.processed':
+    case 'c18n.media.rejected': {
+      // A file's renditions are ready (or refused): the post it is on changes, its readers fetch it again.
+      const media = await ports.store.collection<{ _id: string, postId: string | null }>('media').findOne({ _id: String(data.id) })
+      const post = media?.postId ? await ports.store.collection<PostDoc>('posts').findOne({ _id: media.postId }) : null
+      if (!post || post.held || post.deleted) return null
+      return push(`posts:${post.communityId}`, 'post.edited', { id: post._id, rootId: post.rootId, parentId: post.parentId, title: post.title, media: data.id })
     }
     case 'c18n.reaction.added':
     case 'c18n.reaction.removed':

@@ -17,6 +17,17 @@ function identityProviderOrigin(): string {
  * (the payload and the config) carry the nonce, so no other inline script, injected or not, runs.
  * Styles allow inline because Vue binds style attributes; they cannot run code.
  */
+/** Where presigned uploads go, when the object store is S3. */
+function objectStoreOrigin() {
+  const endpoint = process.env.S3_ENDPOINT
+  try {
+    return endpoint ? ` ${new URL(endpoint).origin}` : ''
+  }
+  catch {
+    return ''
+  }
+}
+
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('render:html', (html, { event }) => {
     const nonce = randomBytes(16).toString('base64')
@@ -30,9 +41,11 @@ export default defineNitroPlugin((nitroApp) => {
       `script-src 'self' 'nonce-${nonce}'`,
       'style-src \'self\' \'unsafe-inline\'',
       // Avatars may be any http(s) address a user gives.
-      'img-src \'self\' data: https: http:',
+      // blob: for the preview of a file being uploaded.
+      'img-src \'self\' data: blob: https: http:',
       'font-src \'self\'',
-      `connect-src 'self' ${websocket}`,
+      // On S3 the browser PUTs uploads straight to the store.
+      `connect-src 'self' ${websocket}${objectStoreOrigin()}`,
       'object-src \'none\'',
       'base-uri \'self\'',
       `form-action 'self'${identityProviderOrigin()}`,

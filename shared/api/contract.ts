@@ -10,6 +10,7 @@ import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } fro
 import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
+import { attachmentSchema, mediaParamsSchema, mediaUsageSchema, uploadRequestSchema, uploadTicketSchema } from '../schemas/media'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -81,6 +82,9 @@ export const api = {
   react: route({ method: 'post', path: '/api/posts/{id}/reactions', summary: 'React to a post (one of each kind per person)', tag: 'posts', auth: true, params: postParamsSchema, body: reactionCreateSchema, response: postSchema, status: 201 }),
   unreact: route({ method: 'delete', path: '/api/posts/{id}/reactions/{kind}', summary: 'Take your reaction back', tag: 'posts', auth: true, params: reactionParamsSchema, response: postSchema }),
   share: route({ method: 'post', path: '/api/posts/{id}/shares', summary: 'Share to a community, a group, or as a link', tag: 'posts', auth: true, params: postParamsSchema, body: shareCreateSchema, response: shareResultSchema, status: 201 }),
+  requestUpload: route({ method: 'post', path: '/api/media/uploads', summary: 'A ticket to upload one image: where to PUT its bytes (a presigned S3 URL, or the app in embedded mode), within its size and lifetime', tag: 'media', auth: true, body: uploadRequestSchema, response: uploadTicketSchema, status: 201 }),
+  myMedia: route({ method: 'get', path: '/api/me/media', summary: 'Your uploads with their sizes, and your quota', tag: 'media', auth: true, response: mediaUsageSchema }),
+  confirmUpload: route({ method: 'post', path: '/api/media/{id}/confirm', summary: 'Say an upload is complete: its size is checked and the worker makes its renditions', tag: 'media', auth: true, params: mediaParamsSchema, response: attachmentSchema }),
   search: route({ method: 'get', path: '/api/search', summary: 'Full-text search of posts and replies, with filters and highlights', tag: 'search', auth: false, query: searchQuerySchema, response: z.object({ items: z.array(searchHitSchema), total: z.number().int(), nextCursor: z.string().nullable() }) }),
 
   moderationQueue: route({ method: 'get', path: '/api/communities/{slug}/moderation/queue', summary: 'Posts awaiting approval or flagged, oldest first (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(queueItemSchema) }),

@@ -1,3 +1,4 @@
+import { attachmentIdsSchema, attachmentSchema } from './media'
 import { z } from 'zod'
 import { idSchema } from './common'
 import { reactionKindSchema } from './post'
@@ -16,7 +17,7 @@ export const messageReactionParamsSchema = z.object({ id: idSchema, kind: reacti
 
 export const MESSAGE_MAX = 4000
 export const messageBodySchema = z.string().trim().min(1, 'write something first').max(MESSAGE_MAX, `at most ${MESSAGE_MAX} characters`)
-export const messageSendSchema = z.object({ body: messageBodySchema, parentId: idSchema.nullish() }).strict()
+export const messageSendSchema = z.object({ body: messageBodySchema, parentId: idSchema.nullish(), attachments: attachmentIdsSchema.optional() }).strict()
 export const messageEditSchema = z.object({ body: messageBodySchema }).strict()
 export const messageReactSchema = z.object({ kind: reactionKindSchema }).strict()
 /** A direct conversation with one to seven other people. */
@@ -37,6 +38,8 @@ export const messageSchema = z.object({
   replyCount: z.number().int(),
   reactionCounts: z.record(z.string(), z.number().int()),
   myReactions: z.array(reactionKindSchema),
+  /** Files sent with it, when there are any; none once it is deleted. */
+  attachments: z.array(attachmentSchema).optional(),
 })
 export type Message = z.infer<typeof messageSchema>
 

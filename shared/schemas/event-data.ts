@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { REACTION_KINDS } from './events'
 import { FLAG_SOURCES, moderationSettingsSchema } from './moderation'
+import { IMAGE_TYPES, MAX_ATTACHMENTS } from './media'
 
 // What each event type carries. Consumers check it before acting: an event that does not
 // match is poison and goes to the dead-letter topic, whoever put it on the bus.
@@ -31,12 +32,12 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.membership.role_changed': z.object({ communityId: id, userId: id, role: z.enum(['moderator', 'member']) }),
   'c18n.membership.muted': z.object({ communityId: id, userId: id, muted: z.boolean() }),
   'c18n.membership.left': z.object({ communityId: id, userId: id, removedBy: id.optional() }),
-  'c18n.post.created': z.object({ id, communityId: id, authorId: id, parentId: id.nullable(), rootId: id, title: text(200), body: text(20_000), tags, moderation: z.literal('pending').optional() }),
+  'c18n.post.created': z.object({ id, communityId: id, authorId: id, parentId: id.nullable(), rootId: id, title: text(200), body: text(20_000), tags, moderation: z.literal('pending').optional(), attachments: z.array(id).max(MAX_ATTACHMENTS).optional() }),
   'c18n.post.edited': z.object({ id, title: text(200), body: text(20_000), tags }),
   'c18n.post.deleted': z.object({ id, communityId: id.optional(), deletedBy: id }),
   'c18n.reaction.added': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS), authorId: id.optional() }),
   'c18n.reaction.removed': z.object({ postId: id, communityId: id, userId: id, kind: z.enum(REACTION_KINDS) }),
-  'c18n.message.sent': z.object({ id, roomId: text(80), authorId: id, parentId: id.nullable(), body: text(4000) }),
+  'c18n.message.sent': z.object({ id, roomId: text(80), authorId: id, parentId: id.nullable(), body: text(4000), attachments: z.array(id).max(MAX_ATTACHMENTS).optional() }),
   'c18n.message.edited': z.object({ id, roomId: text(80), body: text(4000) }),
   'c18n.message.deleted': z.object({ id, roomId: text(80), deletedBy: id }),
   'c18n.message.reacted': z.object({ id, roomId: text(80), userId: id, kind: z.enum(REACTION_KINDS), on: z.boolean() }),
@@ -51,5 +52,11 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.post.removed': z.object({ id, communityId: id, reason: text(500) }),
   'c18n.flag.dismissed': z.object({ id, communityId: id, note: text(500).optional() }),
   'c18n.member.banned': z.object({ communityId: id, userId: id, mode: z.enum(['mute', 'ban']), until: z.iso.datetime().nullable(), reason: text(500) }),
+  // Media: a file asked for, uploaded and confirmed, processed or refused by the worker, and its tombstone.
+  'c18n.media.requested': z.object({ id, ownerId: id, filename: text(200), contentType: z.enum(IMAGE_TYPES), size: z.number().int().positive(), key: text(300), expiresAt: z.iso.datetime() }),
+  'c18n.media.uploaded': z.object({ id, ownerId: id, size: z.number().int().positive() }),
+  'c18n.media.processed': z.object({ id, width: z.number().int().positive(), height: z.number().int().positive(), blurhash: text(100), detectedType: text(100), renditions: z.object({ small: text(300), large: text(300) }) }),
+  'c18n.media.rejected': z.object({ id, reason: text(500) }),
+  'c18n.media.deleted': z.object({ id, reason: z.enum(['post_deleted', 'post_removed', 'message_deleted', 'expired']) }),
   'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { REACTION_KINDS } from './events'
 import { cursorSchema, idSchema, slugSchema, tagSchema } from './common'
 import { userSummarySchema } from './user'
+import { attachmentIdsSchema, attachmentSchema } from './media'
 
 export const reactionKindSchema = z.enum(REACTION_KINDS)
 
@@ -34,6 +35,8 @@ export const postSchema = z.object({
   myReactions: z.array(reactionKindSchema),
   /** Seen by others only when published; its author and the moderators see the other states too. */
   moderation: moderationStateSchema,
+  /** Files attached when it was written, in their order; none once it is deleted. */
+  attachments: z.array(attachmentSchema),
 })
 export type Post = z.infer<typeof postSchema>
 
@@ -57,9 +60,9 @@ export const POST_BODY_MAX = 20_000
 const body = z.string().trim().min(1, 'must not be empty').max(POST_BODY_MAX, 'must be at most 20,000 characters')
 const tags = z.array(tagSchema).max(8, 'at most 8 tags')
 
-export const postCreateSchema = z.object({ title, body, tags: tags.default([]) }).strict()
+export const postCreateSchema = z.object({ title, body, tags: tags.default([]), attachments: attachmentIdsSchema.default([]) }).strict()
 export const postEditSchema = z.object({ title: title.optional(), body: body.optional(), tags: tags.optional() }).strict()
-export const replyCreateSchema = z.object({ body: z.string().trim().min(1, 'must not be empty').max(10_000, 'must be at most 10,000 characters') }).strict()
+export const replyCreateSchema = z.object({ body: z.string().trim().min(1, 'must not be empty').max(10_000, 'must be at most 10,000 characters'), attachments: attachmentIdsSchema.default([]) }).strict()
 export const reactionCreateSchema = z.object({ kind: reactionKindSchema }).strict()
 export const shareCreateSchema = z.object({
   target: z.discriminatedUnion('type', [

@@ -104,6 +104,9 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
     { method: 'POST', path: `/api/posts/${w.publicPost}/shares`, body: { target: { type: 'community', slug: w.privateSlug } }, why: 'crosspost into a private community' },
   ],
   search: { scopedToCaller: 'filtered to what the caller may read (checked below)' },
+  requestUpload: { scopedToCaller: 'a ticket for the caller\'s own upload' },
+  myMedia: { scopedToCaller: 'the caller\'s own uploads' },
+  confirmUpload: { scopedToCaller: 'someone else\'s upload is not found (tests/api/media.test.ts)' },
 
   listRooms: { scopedToCaller: 'the caller\'s rooms (checked below)' },
   startDirect: { scopedToCaller: 'starts the caller\'s own conversation' },

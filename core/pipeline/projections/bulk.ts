@@ -4,6 +4,7 @@ import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-mo
 import type { MessageDoc, MessageVersionDoc, RoomActivityDoc } from '../../domain/chat-model'
 import { recountMany } from './post-writes'
 import { recountMessage } from './messages'
+import { attachMedia, attachMediaToMessage } from './media'
 import { sequenceOf } from './types'
 
 /**
@@ -30,6 +31,8 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
   const recountPosts = new Set<string>()
   const recountMessages = new Set<string>()
   const activity = new Map<string, RoomActivityDoc>()
+  const attaching: Array<{ ids: string[], post: { id: string, communityId: string, authorId: string } }> = []
+  const attachingToMessages: Array<{ ids: string[], message: { id: string, roomId: string, authorId: string } }> = []
 
   for (const event of events) {
     const { id, data, time } = event
@@ -40,8 +43,9 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
       const post: PostDoc = {
         _id: data.id, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind,
         title: data.title, body: data.body, tags: data.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
-        moderation, held: isHeld(moderation),
+        moderation, held: isHeld(moderation), attachments: data.attachments ?? [],
       }
+      if (data.attachments?.length) attaching.push({ ids: data.attachments, post: { id: data.id, communityId: data.communityId, authorId: data.authorId } })
       newPosts.push(post)
       produced.set(id, { ...post })
       if (moderation === 'pending') approvals.push({ _id: data.id, communityId: data.communityId, kind: 'approval', open: true, reasons: [], openedAt: time, seq: sequenceOf(event) } as never)
@@ -63,6 +67,7 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
       const message: MessageDoc = { _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {} }
       newMessages.push(message)
       produced.set(id, { ...message })
+      if (data.attachments?.length) attachingToMessages.push({ ids: data.attachments, message: { id: data.id, roomId: data.roomId, authorId: data.authorId } })
       if (data.parentId) recountMessages.add(data.parentId)
       const known = activity.get(data.roomId)
       if (!known || known.lastMessageAt <= time) activity.set(data.roomId, { _id: data.roomId, lastMessageAt: time, lastMessageId: data.id })
@@ -82,6 +87,8 @@ export async function applyBulk(store: DocumentStore, events: AnyEvent[]): Promi
     store.collection<MessageDoc>('messages').insertMissing(newMessages),
     store.collection('moderation_queue').insertMissing(approvals),
   ])
+  // After the posts exist: a reader finds the file on its post or not at all.
+  await Promise.all([...attaching.map(a => attachMedia(store, a.ids, a.post)), ...attachingToMessages.map(a => attachMediaToMessage(store, a.ids, a.message))])
   await recountMany(store, recountPosts)
   for (const id of recountMessages) await recountMessage(store, id)
   if (activity.size) {

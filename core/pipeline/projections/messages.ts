@@ -5,6 +5,7 @@ import type { ConversationDoc, MessageDoc, MessageReactionDoc, MessageVersionDoc
 import { reactionId } from '../../domain/chat-model'
 import type { Projection } from './types'
 import { applied, rejected } from './types'
+import { attachMediaToMessage } from './media'
 
 const messages = (store: DocumentStore) => store.collection<MessageDoc>('messages')
 const versions = (store: DocumentStore) => store.collection<MessageVersionDoc>('message_versions')
@@ -41,6 +42,7 @@ export const messageProjections: Record<string, Projection> = {
       _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false,
       createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {},
     })
+    if (data.attachments?.length) await attachMediaToMessage(store, data.attachments, { id: data.id, roomId: data.roomId, authorId: data.authorId })
     if (data.parentId) await recountMessage(store, data.parentId)
     const activity = store.collection<RoomActivityDoc>('room_activity')
     const known = await activity.findOne({ _id: data.roomId })

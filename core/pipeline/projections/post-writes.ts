@@ -62,6 +62,6 @@ export async function materialise(store: DocumentStore, postId: string) {
     title: latest.title, body: latest.deleted ? '' : latest.body, tags: latest.tags, deleted: latest.deleted,
     createdAt: first.at, updatedAt: latest.at, version: all.length,
     replyCount: existing?.replyCount ?? 0, reactionCounts: existing?.reactionCounts ?? {}, shareCount: existing?.shareCount ?? 0,
-    moderation, held: isHeld(moderation),
+    moderation, held: isHeld(moderation), attachments: existing?.attachments ?? [],
   })
 }

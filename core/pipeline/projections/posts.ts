@@ -3,6 +3,7 @@ import { insertOnce, materialise, posts, recount } from './post-writes'
 import type { Projection } from './types'
 import { applied, rejected } from './types'
 import { openApproval } from './moderation'
+import { attachMedia } from './media'
 
 /** posts (and replies), reactions and shares. */
 export const postProjections: Record<string, Projection> = {
@@ -15,8 +16,9 @@ export const postProjections: Record<string, Projection> = {
     await insertOnce(store, 'posts', {
       _id: data.id, communityId: version.communityId, authorId: version.authorId, parentId: version.parentId, rootId: version.rootId, kind: version.kind,
       title: version.title, body: version.body, tags: version.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
-      moderation, held: isHeld(moderation),
+      moderation, held: isHeld(moderation), attachments: data.attachments ?? [],
     } as PostDoc)
+    if (data.attachments?.length) await attachMedia(store, data.attachments, { id: data.id, communityId: version.communityId, authorId: version.authorId })
     if (moderation === 'pending') await openApproval(store, event)
     if (data.parentId) {
       await recount(store, data.parentId)

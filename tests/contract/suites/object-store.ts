@@ -32,6 +32,28 @@ export function objectStoreContract(label: string, open: () => Promise<ObjectSto
       expect((await objects.list(`${prefix}/list/`)).map(o => o.key)).toEqual([`${prefix}/list/2.txt`])
     })
 
+    it('removes many objects in one call, absent keys included', async () => {
+      const keys = [1, 2, 3].map(n => `${prefix}/many/${n}.bin`)
+      for (const key of keys) await objects.put(key, new Uint8Array([1, 2, 3]), 'application/octet-stream')
+      await objects.put(`${prefix}/many/kept.bin`, new Uint8Array([4]), 'application/octet-stream')
+      await objects.removeMany([...keys, `${prefix}/many/never-was.bin`])
+      expect((await objects.list(`${prefix}/many/`)).map(o => o.key)).toEqual([`${prefix}/many/kept.bin`])
+    })
+
+    it('signs a PUT a client can store an object with, and a GET that reads it back, when it offers them', async () => {
+      if (!objects.presignedPut || !objects.presignedGet) {
+        // The embedded store offers neither: the app's upload and media routes stand in for them.
+        expect(objects.kind).toBe('embedded-files')
+        return
+      }
+      const key = `${prefix}/signed/photo.bin`
+      const put = await fetch(await objects.presignedPut(key, 'image/png', 60), { method: 'PUT', body: new Uint8Array([9, 8, 7]), headers: { 'content-type': 'image/png' } })
+      expect(put.status).toBe(200)
+      expect(await objects.stat(key)).toMatchObject({ size: 3 })
+      const get = await fetch(await objects.presignedGet(key, 60))
+      expect([...new Uint8Array(await get.arrayBuffer())]).toEqual([9, 8, 7])
+    })
+
     it('overwrites an object in place', async () => {
       await objects.put(`${prefix}/o.txt`, new TextEncoder().encode('first'), 'text/plain')
       await objects.put(`${prefix}/o.txt`, new TextEncoder().encode('second!'), 'text/markdown')
