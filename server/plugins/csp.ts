@@ -33,6 +33,9 @@ export default defineNitroPlugin((nitroApp) => {
       'img-src \'self\' data: https: http:',
       'font-src \'self\'',
       `connect-src 'self' ${websocket}`,
+      // The service worker and the web app manifest come from this origin only.
+      'worker-src \'self\'',
+      'manifest-src \'self\'',
       'object-src \'none\'',
       'base-uri \'self\'',
       `form-action 'self'${identityProviderOrigin()}`,
