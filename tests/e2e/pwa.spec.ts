@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test'
-import { signIn, unique, visit } from './helpers'
+import { hydrated, signIn, unique, visit } from './helpers'
 
 interface WebManifest { display: string, start_url: string, theme_color: string, icons: Array<{ sizes: string, purpose?: string, src: string }>, shortcuts: Array<{ url: string }> }
 
@@ -70,4 +70,34 @@ test('pages read before stay readable offline, an unseen page shows the offline 
   await page.goto('/c/never-opened-here')
   await expect(page.getByRole('heading', { level: 1, name: 'You are offline' })).toBeVisible()
   await context.setOffline(false)
+})
+
+test('a post written offline waits in the outbox and is published once when the connection returns', async ({ page, context }) => {
+  await signIn(page, 'grace')
+  await visit(page, '/communities/new')
+  const name = unique('Tunnel section')
+  await page.getByLabel('Name').fill(name)
+  await page.getByRole('button', { name: 'Create community' }).click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+  const slug = new URL(page.url()).pathname.split('/').at(-1)!
+  await hydrated(page)
+
+  await context.setOffline(true)
+  await expect(page.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible()
+  const title = unique('Written in the tunnel')
+  await page.getByLabel('Title').fill(title)
+  await page.getByLabel('Post (markdown)').fill('No signal down here.')
+  await page.getByRole('button', { name: 'Publish post' }).click()
+  await expect(page.getByText('the post waits on this device')).toBeVisible()
+  const outbox = page.getByRole('region', { name: 'Outbox' })
+  await expect(outbox.getByRole('status')).toHaveText('Waiting to send: 1')
+  await expect(outbox).toContainText(`Post “${title}” in c/${slug} · pending`)
+
+  await context.setOffline(false)
+  await expect(page.getByRole('article', { name: title })).toBeVisible()
+  await expect(outbox).toBeHidden()
+  const feed = await (await page.request.get(`/api/communities/${slug}/posts`)).json() as { items: Array<{ title: string }> }
+  expect(feed.items.filter(post => post.title === title)).toHaveLength(1)
+  await page.reload()
+  await expect(page.getByRole('article', { name: title })).toHaveCount(1)
 })
