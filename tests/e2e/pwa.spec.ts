@@ -1,5 +1,5 @@
 import { type Page, expect, test } from '@playwright/test'
-import { hydrated, signIn, unique, visit } from './helpers'
+import { hydrated, navigate, signIn, unique, visit } from './helpers'
 
 interface WebManifest { display: string, start_url: string, theme_color: string, icons: Array<{ sizes: string, purpose?: string, src: string }>, shortcuts: Array<{ url: string }> }
 
@@ -100,4 +100,55 @@ test('a post written offline waits in the outbox and is published once when the 
   expect(feed.items.filter(post => post.title === title)).toHaveLength(1)
   await page.reload()
   await expect(page.getByRole('article', { name: title })).toHaveCount(1)
+})
+
+test('a chat message written offline is sent once on reconnect and arrives through the resumed live room', async ({ page, context }) => {
+  await signIn(page, 'grace')
+  await visit(page, '/communities/new')
+  const name = unique('Signal box')
+  await page.getByLabel('Name').fill(name)
+  await page.getByRole('button', { name: 'Create community' }).click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+  await page.getByRole('link', { name: 'Open the community chat' }).click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+  await expect(page.getByText(/1 (person|people) online/)).toBeVisible()
+
+  await context.setOffline(true)
+  const text = unique('Between stations')
+  await page.getByLabel('Message', { exact: true }).fill(text)
+  await page.getByRole('button', { name: 'Send message' }).click()
+  const outbox = page.getByRole('region', { name: 'Outbox' })
+  await expect(outbox).toContainText(`Message “${text}” · pending`)
+
+  await context.setOffline(false)
+  await expect(page.getByRole('log').getByText(text)).toBeVisible()
+  await expect(outbox).toBeHidden()
+  await page.reload()
+  await expect(page.getByRole('log').getByText(text)).toHaveCount(1)
+})
+
+test('signing out empties what the device kept for offline reading', async ({ page }) => {
+  await signIn(page, 'grace')
+  await controlled(page)
+  // Opened in the app (its API read goes through the worker) and as a page of its own.
+  await navigate(page, 'Notifications')
+  await expect(page.getByRole('heading', { level: 1, name: 'Notifications' })).toBeVisible()
+  await visit(page, '/notifications')
+  const cachedUrls = () => page.evaluate(async () => {
+    const urls: string[] = []
+    for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname)
+    return urls
+  })
+  await expect.poll(cachedUrls).toContain('/notifications')
+  expect((await cachedUrls()).some(url => url.startsWith('/api/notifications'))).toBe(true)
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('c18n:offline-owner'))).not.toBeNull()
+
+  await page.getByRole('button', { name: 'Menu' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible()
+  // The owner mark goes once the caches are emptied: the positive sign that the clean-up ran.
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('c18n:offline-owner'))).toBeNull()
+  const left = await cachedUrls()
+  expect(left).not.toContain('/notifications')
+  expect(left.filter(url => url.startsWith('/api/notifications'))).toEqual([])
 })
