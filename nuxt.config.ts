@@ -81,6 +81,8 @@ export default defineNuxtConfig({
       clientsClaim: true,
       // Entries keep their file names: the module's default rewrites offline.html to /offline, a page that does not exist.
       manifestTransforms: [],
+      // Network first with no timeout: a slow server still answers with today's page; only a failed
+      // request (offline) falls back to the copy kept.
       runtimeCaching: [
         {
           // Pages the person opened, each under its own URL; a page never seen offline gets offline.html.
@@ -88,7 +90,6 @@ export default defineNuxtConfig({
           handler: 'NetworkFirst',
           options: {
             cacheName: 'c18n-pages',
-            networkTimeoutSeconds: 5,
             expiration: { maxEntries: 80, maxAgeSeconds: 14 * 24 * 3600 },
             cacheableResponse: { statuses: [200] },
             precacheFallback: { fallbackURL: '/offline.html' },
@@ -101,7 +102,6 @@ export default defineNuxtConfig({
           handler: 'NetworkFirst',
           options: {
             cacheName: 'c18n-api',
-            networkTimeoutSeconds: 5,
             expiration: { maxEntries: 400, maxAgeSeconds: 14 * 24 * 3600 },
             cacheableResponse: { statuses: [200] },
           },

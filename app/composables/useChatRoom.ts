@@ -67,9 +67,11 @@ export async function useChatRoom(room: Room, scroller: () => RoomScroller | nul
     draft.value = ''
     sent()
     // Offline, the message waits in the outbox and goes over HTTP when the connection returns;
-    // the live room then delivers it like any other.
-    if (import.meta.client && !navigator.onLine) {
-      await outbox.enqueue({ route: 'sendMessage', params: { roomId: room.id }, body: { body, parentId }, place: `room:${room.id}`, label: `Message “${body.slice(0, 40)}”` })
+    // the live room then delivers it like any other. While earlier ones still wait, it queues
+    // behind them, so messages keep the order they were written in.
+    const place = `room:${room.id}`
+    if (import.meta.client && (!navigator.onLine || outbox.waitingIn(place))) {
+      await outbox.enqueue({ route: 'sendMessage', params: { roomId: room.id }, body: { body, parentId }, place, label: `Message “${body.slice(0, 40)}”` })
       if (replyTo.value?.id === parentId) replyTo.value = null
       return
     }

@@ -99,6 +99,7 @@ function start() {
  */
 export function useOutbox() {
   start()
+  const waitingIn = (place: string) => items.value.some(item => item.place === place && item.state === 'pending')
   async function enqueue(draft: OutboxDraft) {
     const item: Omit<OutboxItem, 'seq'> = { ...toRaw(draft), key: crypto.randomUUID(), createdAt: Date.now(), state: 'pending' }
     await (await db()).add(STORE, JSON.parse(JSON.stringify(item)))
@@ -112,9 +113,10 @@ export function useOutbox() {
   /**
    * Does the write now when the server can be reached; when it cannot (offline, or the request
    * never arrived), keeps it in the outbox instead. Other failures reach the caller as before.
+   * While earlier writes to the same place still wait, it queues behind them (order per place).
    */
   async function sendOrKeep<T>(draft: OutboxDraft, work: () => Promise<T>): Promise<{ sent: T } | { kept: true }> {
-    if (!navigator.onLine) {
+    if (!navigator.onLine || waitingIn(draft.place)) {
       await enqueue(draft)
       return { kept: true }
     }
@@ -127,7 +129,7 @@ export function useOutbox() {
       return { kept: true }
     }
   }
-  return { items: readonly(items), sent: readonly(sent), enqueue, discard, flush, sendOrKeep }
+  return { items: readonly(items), sent: readonly(sent), enqueue, discard, flush, sendOrKeep, waitingIn }
 }
 
 /** Whether a failed request never reached the server (offline, connection lost): then it belongs in the outbox. */
