@@ -106,6 +106,16 @@ export function useOutbox() {
     await refresh()
     if (navigator.onLine) void flush()
   }
+  /** A refused write, corrected by the person, tried again (with a fresh key: it is a new request). */
+  async function resend(seq: number, changes: Record<string, unknown>) {
+    const open = await db()
+    const item = await open.get(STORE, seq) as OutboxItem | undefined
+    if (!item) return
+    const { reason: _reason, ...rest } = item
+    await open.put(STORE, { ...rest, body: { ...item.body, ...changes }, key: crypto.randomUUID(), state: 'pending' } satisfies OutboxItem)
+    await refresh()
+    if (navigator.onLine) void flush()
+  }
   async function discard(seq: number) {
     await store.remove(seq)
     await refresh()
@@ -129,7 +139,7 @@ export function useOutbox() {
       return { kept: true }
     }
   }
-  return { items: readonly(items), sent: readonly(sent), enqueue, discard, flush, sendOrKeep, waitingIn }
+  return { items: readonly(items), sent: readonly(sent), enqueue, resend, discard, flush, sendOrKeep, waitingIn }
 }
 
 /** Whether a failed request never reached the server (offline, connection lost): then it belongs in the outbox. */
