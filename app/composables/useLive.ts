@@ -50,6 +50,9 @@ class LiveConnection {
         clearTimeout(this.retry)
         this.retry = setTimeout(() => this.connect(), backoffDelay(0))
       })
+      // Off the network a phone's socket often hangs half-open for minutes: drop it now, so the
+      // rooms resume from their last sequence number as soon as the network is back.
+      window.addEventListener('offline', () => this.socket?.close())
     }
     if (this.socket) return
     this.status.value = 'connecting'

@@ -179,3 +179,41 @@ test('a write the server refuses stays in the outbox with the reason, and can be
   await expect(page.getByText('Said in fewer words.')).toBeVisible()
   await expect(outbox).toBeHidden()
 })
+
+test('a client that went offline resumes its live room and gets exactly the messages it missed', async ({ browser, page }) => {
+  await signIn(page, 'grace')
+  await visit(page, '/communities/new')
+  const name = unique('Night ferry')
+  await page.getByLabel('Name').fill(name)
+  await page.getByRole('button', { name: 'Create community' }).click()
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+  const communityPath = new URL(page.url()).pathname
+
+  const alanContext = await browser.newContext({ ...test.info().project.use, baseURL: test.info().project.use.baseURL })
+  const alan = await alanContext.newPage()
+  await signIn(alan, 'alan')
+  await visit(alan, communityPath)
+  await alan.getByRole('button', { name: 'Join community' }).click()
+  await expect(alan.getByRole('button', { name: 'Leave community' })).toBeVisible()
+  for (const each of [page, alan]) {
+    await each.getByRole('link', { name: 'Open the community chat' }).click()
+    await expect(each.getByRole('heading', { level: 1, name })).toBeVisible()
+  }
+  for (const each of [page, alan]) await expect(each.getByText('2 people online')).toBeVisible()
+
+  await alanContext.setOffline(true)
+  await expect(alan.getByRole('status').filter({ hasText: 'You are offline' })).toBeVisible()
+  // Grace sees Alan leave: his socket is closed, not left hanging.
+  await expect(page.getByText(/1 (person|people) online/)).toBeVisible()
+  const missed = [unique('While you were away'), unique('And this too')]
+  for (const text of missed) {
+    await page.getByLabel('Message', { exact: true }).fill(text)
+    await page.getByRole('button', { name: 'Send message' }).click()
+    await expect(page.getByRole('log').getByText(text)).toBeVisible()
+  }
+
+  await alanContext.setOffline(false)
+  for (const text of missed) await expect(alan.getByRole('log').getByText(text)).toHaveCount(1)
+  await expect(page.getByText('2 people online')).toBeVisible()
+  await alanContext.close()
+})
