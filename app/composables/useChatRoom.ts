@@ -23,6 +23,7 @@ export async function useChatRoom(room: Room, scroller: () => RoomScroller | nul
   const draft = ref('')
   const replyTo = ref<Message | null>(null)
   const { pending, error, run } = useApiAction()
+  const outbox = useOutbox()
   const params = { roomId: room.id }
   const markRead = () => live?.notify({ type: 'read', room: room.id })
 
@@ -65,6 +66,15 @@ export async function useChatRoom(room: Room, scroller: () => RoomScroller | nul
     // message (and the writer may start the next one) before the acknowledgement arrives.
     draft.value = ''
     sent()
+    // Offline, the message waits in the outbox and goes over HTTP when the connection returns;
+    // the live room then delivers it like any other. While earlier ones still wait, it queues
+    // behind them, so messages keep the order they were written in.
+    const place = `room:${room.id}`
+    if (import.meta.client && (!navigator.onLine || outbox.waitingIn(place))) {
+      await outbox.enqueue({ route: 'sendMessage', params: { roomId: room.id }, body: { body, parentId }, place, label: `Message “${body.slice(0, 40)}”` })
+      if (replyTo.value?.id === parentId) replyTo.value = null
+      return
+    }
     const message = await run(async () => {
       if (live?.status.value === 'open') return (await live.call({ type: 'send', room: room.id, body, parentId })).message as Message
       return apiFetch('sendMessage', { params, body: { body, parentId } })

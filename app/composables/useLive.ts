@@ -1,4 +1,5 @@
 import type { ClientFrame, LiveEvent, ServerFrame } from '~~/shared/realtime/protocol'
+import { backoffDelay } from '~/utils/backoff'
 
 export type LiveStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
@@ -18,7 +19,8 @@ type Pending = { resolve: (result: Record<string, unknown>) => void, reject: (er
 
 const PING_EVERY_MS = 25_000
 const CALL_TIMEOUT_MS = 15_000
-const MAX_BACKOFF_MS = 15_000
+/** A connection that lived this long was a real one: the next drop starts the backoff afresh. */
+const STABLE_AFTER_MS = 10_000
 
 /**
  * One websocket per tab, shared by every page: rooms are followed while any component listens,
@@ -31,17 +33,34 @@ class LiveConnection {
   private readonly rooms = new Map<string, RoomState>()
   private readonly pending = new Map<string, Pending>()
   private attempts = 0
+  private openedAt = 0
+  private retry: ReturnType<typeof setTimeout> | null = null
+  private watchingNetwork = false
   private ping: ReturnType<typeof setInterval> | null = null
   private counter = 0
 
   private connect() {
+    if (this.retry) clearTimeout(this.retry)
+    this.retry = null
+    if (!this.watchingNetwork) {
+      this.watchingNetwork = true
+      // Back on the network: try soon (a first-attempt wait, still jittered) rather than at the end of a long backoff.
+      window.addEventListener('online', () => {
+        if (!this.retry) return
+        clearTimeout(this.retry)
+        this.retry = setTimeout(() => this.connect(), backoffDelay(0))
+      })
+      // Off the network a phone's socket often hangs half-open for minutes: drop it now, so the
+      // rooms resume from their last sequence number as soon as the network is back.
+      window.addEventListener('offline', () => this.socket?.close())
+    }
     if (this.socket) return
     this.status.value = 'connecting'
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/_live`)
     this.socket = socket
     socket.onopen = () => {
       this.status.value = 'open'
-      this.attempts = 0
+      this.openedAt = Date.now()
       for (const [room, state] of this.rooms) this.write({ type: 'subscribe', room, ...(state.seq === null ? {} : { since: state.seq }) })
       this.ping = setInterval(() => this.write({ type: 'ping' }), PING_EVERY_MS)
     }
@@ -52,9 +71,11 @@ class LiveConnection {
       if (this.ping) clearInterval(this.ping)
       for (const [, call] of this.pending) call.reject(new Error('The live connection dropped; try again'))
       this.pending.clear()
-      // Back off with jitter so a restarted server is not met by every tab at once.
-      const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempts++) * (0.5 + Math.random() / 2)
-      setTimeout(() => this.connect(), delay)
+      // Back off with jitter so a restarted server is not met by every tab at once; a server that
+      // accepts and drops at once keeps the wait growing instead of being asked again and again.
+      if (this.openedAt && Date.now() - this.openedAt >= STABLE_AFTER_MS) this.attempts = 0
+      this.openedAt = 0
+      this.retry = setTimeout(() => this.connect(), backoffDelay(this.attempts++))
     }
   }
 

@@ -46,6 +46,9 @@ export default defineNitroPlugin((nitroApp) => {
       'font-src \'self\'',
       // On S3 the browser PUTs uploads straight to the store.
       `connect-src 'self' ${websocket}${objectStoreOrigin()}`,
+      // The service worker and the web app manifest come from this origin only.
+      'worker-src \'self\'',
+      'manifest-src \'self\'',
       'object-src \'none\'',
       'base-uri \'self\'',
       `form-action 'self'${identityProviderOrigin()}`,

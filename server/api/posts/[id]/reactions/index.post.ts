@@ -1,4 +1,5 @@
 import { api } from '../../../../../shared/api/contract'
+import { idempotent } from '../../../../utils/idempotency'
 import { defineRoute } from '../../../../utils/route'
 
-export default defineRoute(api.react, ({ domain, actor, params, body }) => domain.posts.react(actor, params.id, body.kind))
+export default defineRoute(api.react, idempotent(({ domain, actor, params, body }) => domain.posts.react(actor, params.id, body.kind)))
