@@ -4,6 +4,9 @@ export default defineNuxtConfig({
   // Components are grouped in folders by domain but named by their file alone (PostCard, FieldError).
   components: [{ path: '~/components', pathPrefix: false }],
   devtools: { enabled: false },
+  // Builds go into the checkout's own .nuxt, not node_modules/.cache: checkouts that share one
+  // node_modules (worktrees) would otherwise build into the same folder and break each other.
+  buildDir: '.nuxt',
   app: {
     head: {
       htmlAttrs: { lang: 'en' },
