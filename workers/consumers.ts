@@ -30,7 +30,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('persister'), topics: ALL_TOPICS, handleBatch: deliveries => persistBatch(ports, deliveries) },
     { group: group('cacher'), topics: applied(['users', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => cacheEvents(ports, appliedIn(deliveries)) },
     { group: group('indexer'), topics: applied(['users', 'communities', 'posts', 'messages']), handleBatch: deliveries => indexEvents(ports, appliedIn(deliveries)) },
-    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries)) },
+    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares', 'connections']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries)) },
     { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries)) },
     // The analytics speed layer reads every topic with activity.
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },

@@ -15,6 +15,7 @@ import { AuditService } from './audit'
 import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
 import { SessionService } from './sessions'
+import { ConnectionService } from './connections'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -43,6 +44,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
   const sessions = new SessionService(ports)
+  const connections = new ConnectionService(ports, users, publisher, now)
   return {
     ports,
     publisher,
@@ -58,6 +60,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     suggestions,
     audit,
     sessions,
+    connections,
     async setup() {
       // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [
@@ -65,7 +68,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
         { name: appliedOf(topicOf(a)), partitions: TOPIC_PARTITIONS }, { name: dlqOf(appliedOf(topicOf(a))), partitions: 1 },
       ]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), connections.setup()])
     },
   }
 }

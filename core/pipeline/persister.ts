@@ -9,10 +9,11 @@ import { messageProjections } from './projections/messages'
 import { postProjections } from './projections/posts'
 import { moderationProjections } from './projections/moderation'
 import { suggestionProjections } from './projections/suggestions'
+import { connectionProjections } from './projections/connections'
 import { BULK_TYPES, applyBulk } from './projections/bulk'
 import { type Outcome, type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections, ...moderationProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections, ...moderationProjections, ...connectionProjections }
 
 async function applyOne(store: DocumentStore, event: CloudEvent): Promise<Outcome> {
   const project = projections[event.type]

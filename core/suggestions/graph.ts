@@ -40,6 +40,9 @@ export interface GraphEvent { id: string, type: string, data: Record<string, unk
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Data = Record<string, any>
 
+/** The fact a follow leaves on the edge between follower and followed. */
+export const followFact = (followerId: string, followedId: string) => `follow:${followerId}>${followedId}`
+
 export type DismissalKind = 'community' | 'person'
 export const dismissalKey = (kind: DismissalKind, targetId: string) => `${kind}:${targetId}`
 
@@ -127,6 +130,11 @@ export class SocialGraph {
       const others = (d.participants as unknown[]).filter((p): p is string => typeof p === 'string' && p !== d.authorId)
       return others.flatMap(other => this.interact(d.authorId, other, `message:${d.id ?? eventId}`))
     },
+    // CONNECTIONS: a follow is a fact on the edge between two people, beside their interactions;
+    // a block takes both follows away (as the persister does).
+    'c18n.connection.followed': d => this.interact(d.userId, d.targetId, followFact(d.userId, d.targetId)),
+    'c18n.connection.unfollowed': d => this.forget(d.userId, d.targetId, followFact(d.userId, d.targetId)),
+    'c18n.connection.blocked': d => [...this.forget(d.userId, d.targetId, followFact(d.userId, d.targetId)), ...this.forget(d.userId, d.targetId, followFact(d.targetId, d.userId))],
     'c18n.suggestion.dismissed': (d) => {
       const set = this.dismissals.get(d.userId) ?? new Set<string>()
       set.add(dismissalKey(d.kind, d.targetId))

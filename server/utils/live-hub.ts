@@ -42,7 +42,7 @@ interface Connection {
 
 const isChatRoom = (room: string) => /^(community|group|direct):/.test(room)
 
-const ERROR_CODES: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid' }
+const ERROR_CODES: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid', rate_limited: 'rate_limited' }
 
 function errorFrame(error: unknown, ref?: string): ServerFrame {
   if (error instanceof DomainError) return { type: 'error', code: ERROR_CODES[error.kind] ?? 'invalid', message: error.message, ref }

@@ -10,6 +10,7 @@ import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } fro
 import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
+import { connectionEntrySchema, relationSchema } from '../schemas/connection'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -44,6 +45,16 @@ export const api = {
   listUsers: route({ method: 'get', path: '/api/users', summary: 'The user directory, or a search by name', tag: 'users', auth: false, query: pageQuerySchema, response: pageOf(userSchema) }),
   getUser: route({ method: 'get', path: '/api/users/{handle}', summary: 'A user\'s profile', tag: 'users', auth: false, params: handleParamsSchema, response: userSchema }),
   updateUser: route({ method: 'patch', path: '/api/users/{handle}', summary: 'Edit your own profile', tag: 'users', auth: true, params: handleParamsSchema, body: userUpdateSchema, response: userSchema }),
+
+  relation: route({ method: 'get', path: '/api/users/{handle}/relation', summary: 'A person\'s follower and following counts, and how you stand to them', tag: 'connections', auth: false, params: handleParamsSchema, response: relationSchema }),
+  followers: route({ method: 'get', path: '/api/users/{handle}/followers', summary: 'Who follows a person, newest first', tag: 'connections', auth: false, params: handleParamsSchema, query: listQuery, response: pageOf(connectionEntrySchema) }),
+  following: route({ method: 'get', path: '/api/users/{handle}/following', summary: 'Whom a person follows, newest first', tag: 'connections', auth: false, params: handleParamsSchema, query: listQuery, response: pageOf(connectionEntrySchema) }),
+  follow: route({ method: 'post', path: '/api/users/{handle}/follow', summary: 'Follow a person (not yourself, nobody you blocked or who blocked you; rate limited)', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unfollow: route({ method: 'delete', path: '/api/users/{handle}/follow', summary: 'Stop following a person', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  block: route({ method: 'post', path: '/api/users/{handle}/block', summary: 'Block a person: no follows, messages or mentions between you, and neither sees the other\'s posts', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unblock: route({ method: 'delete', path: '/api/users/{handle}/block', summary: 'Lift a block', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  mute: route({ method: 'post', path: '/api/users/{handle}/mute', summary: 'Mute a person: their posts leave your feeds, their doings your notifications', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unmute: route({ method: 'delete', path: '/api/users/{handle}/mute', summary: 'Lift a mute', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
 
   listGroups: route({ method: 'get', path: '/api/groups', summary: 'The groups you belong to', tag: 'groups', auth: true, query: listQuery, response: pageOf(groupSchema) }),
   createGroup: route({ method: 'post', path: '/api/groups', summary: 'Create a group you own', tag: 'groups', auth: true, body: groupCreateSchema, response: groupSchema, status: 201 }),

@@ -49,5 +49,12 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.post.removed': z.object({ id, communityId: id, reason: text(500) }),
   'c18n.flag.dismissed': z.object({ id, communityId: id, note: text(500).optional() }),
   'c18n.member.banned': z.object({ communityId: id, userId: id, mode: z.enum(['mute', 'ban']), until: z.iso.datetime().nullable(), reason: text(500) }),
+  // Connections between people: each change an event, each event an immutable version.
+  'c18n.connection.followed': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unfollowed': z.object({ userId: id, targetId: id }),
+  'c18n.connection.blocked': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unblocked': z.object({ userId: id, targetId: id }),
+  'c18n.connection.muted': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unmuted': z.object({ userId: id, targetId: id }),
   'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }
