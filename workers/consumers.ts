@@ -9,6 +9,7 @@ import { notifyEvents } from '../core/pipeline/notifier'
 import { persistBatch } from '../core/pipeline/persister'
 import { recordEvents } from '../core/analytics/speed'
 import { broadcastEvents } from '../core/pipeline/broadcaster'
+import { fanOutHome } from '../core/pipeline/home-fanout'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
 import { AGGREGATES, type Aggregate, namespace, topicOf } from '../shared/schemas/events'
 
@@ -36,6 +37,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
     { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
     { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
+    { group: group('home-live'), topics: applied(['posts']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries)) },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

@@ -16,6 +16,7 @@ import { AnalyticsService } from '../analytics/service'
 import { ChatService } from './chat'
 import { SessionService } from './sessions'
 import { ConnectionService } from './connections'
+import { HomeFeedService } from './home-feed'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -45,6 +46,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const audit = new AuditService(ports, users, communities)
   const sessions = new SessionService(ports)
   const connections = new ConnectionService(ports, users, publisher, now)
+  const home = new HomeFeedService(ports, posts)
   return {
     ports,
     publisher,
@@ -61,6 +63,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     audit,
     sessions,
     connections,
+    home,
     async setup() {
       // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [
@@ -68,7 +71,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
         { name: appliedOf(topicOf(a)), partitions: TOPIC_PARTITIONS }, { name: dlqOf(appliedOf(topicOf(a))), partitions: 1 },
       ]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), connections.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), connections.setup(), home.setup()])
     },
   }
 }

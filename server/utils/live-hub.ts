@@ -192,8 +192,8 @@ export class LiveHub {
       await this.domain.communities.visibleById(actor, id).catch(() => { throw new DomainError('not_found', 'Room not found') })
       return
     }
-    if (kind === 'user') {
-      if (!actor) throw new DomainError('unauthenticated', 'Sign in to follow your notifications')
+    if (kind === 'user' || kind === 'home') {
+      if (!actor) throw new DomainError('unauthenticated', kind === 'user' ? 'Sign in to follow your notifications' : 'Sign in to follow your home feed')
       if (actor.id !== id) throw new DomainError('not_found', 'Room not found')
       return
     }

@@ -78,6 +78,7 @@ export const api = {
   communityAudit: route({ method: 'get', path: '/api/communities/{slug}/audit', summary: 'The community\'s audit log of moderator and admin actions, newest first (owners and site admins)', tag: 'communities', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(auditEntrySchema) }),
   muteCommunity: route({ method: 'post', path: '/api/communities/{slug}/mute', summary: 'Mute or unmute a community\'s new-post notifications', tag: 'communities', auth: true, params: slugParamsSchema, body: muteSchema, response: z.object({ muted: z.boolean() }) }),
 
+  homeFeed: route({ method: 'get', path: '/api/me/feed', summary: 'Your home feed: posts of the communities you joined and the people you follow, newest first', tag: 'posts', auth: true, query: listQuery, response: pageOf(postSchema) }),
   feed: route({ method: 'get', path: '/api/communities/{slug}/posts', summary: 'A community\'s posts, newest first', tag: 'posts', auth: false, params: slugParamsSchema, query: listQuery, response: pageOf(postSchema) }),
   createPost: route({ method: 'post', path: '/api/communities/{slug}/posts', summary: 'Post in a community you belong to', tag: 'posts', auth: true, params: slugParamsSchema, body: postCreateSchema, response: postSchema, status: 201 }),
   getPost: route({ method: 'get', path: '/api/posts/{id}', summary: 'A post or reply', tag: 'posts', auth: false, params: postParamsSchema, response: postSchema }),

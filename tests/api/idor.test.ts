@@ -38,6 +38,7 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   relation: { scopedToCaller: 'public counts and the caller\'s own standing' },
   followers: { scopedToCaller: 'public lists' },
   following: { scopedToCaller: 'public lists' },
+  homeFeed: { scopedToCaller: 'the caller\'s own feed (privacy checked in home-feed.test.ts)' },
   follow: { scopedToCaller: 'the caller\'s own follow' },
   unfollow: { scopedToCaller: 'the caller\'s own follow' },
   block: { scopedToCaller: 'the caller\'s own block' },
