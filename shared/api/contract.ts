@@ -7,7 +7,7 @@ import { handleParamsSchema, userSchema, userUpdateSchema } from '../schemas/use
 import { healthSchema } from '../schemas/health'
 import { batchRunRequestSchema, batchRunSchema, batchRunsSchema, cohortQuerySchema, cohortsSchema, liveSchema, scopeQuerySchema, seriesQuerySchema, seriesSchema, topQuerySchema, topSchema } from '../schemas/analytics'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
-import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
+import { banCreateSchema, banEntrySchema, banLiftSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
 import { connectionEntrySchema, relationSchema } from '../schemas/connection'
@@ -96,6 +96,8 @@ export const api = {
   moderationSettings: route({ method: 'get', path: '/api/communities/{slug}/moderation/settings', summary: 'The community\'s word list, flag handling and reaction thresholds (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, response: moderationSettingsSchema }),
   updateModerationSettings: route({ method: 'patch', path: '/api/communities/{slug}/moderation/settings', summary: 'Change the moderation settings (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: moderationSettingsUpdateSchema, response: moderationSettingsSchema }),
   banMember: route({ method: 'post', path: '/api/communities/{slug}/bans', summary: 'Mute or ban someone from the community, for hours or for good (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: banCreateSchema, response: banSchema, status: 201 }),
+  listBans: route({ method: 'get', path: '/api/communities/{slug}/bans', summary: 'The community\'s bans and mutes: on whom, by whom, why, until when, and whether in force (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(banEntrySchema) }),
+  liftBan: route({ method: 'post', path: '/api/communities/{slug}/bans/{userId}/lift', summary: 'Lift a ban or mute before it ends, with an optional reason (moderators)', tag: 'moderation', auth: true, params: memberParamsSchema, body: banLiftSchema, response: null, status: 204 }),
   approvePost: route({ method: 'post', path: '/api/posts/{id}/approve', summary: 'Approve a post awaiting approval (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, response: postSchema }),
   rejectPost: route({ method: 'post', path: '/api/posts/{id}/reject', summary: 'Reject a post awaiting approval, with a reason (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: decisionReasonSchema, response: postSchema }),
   dismissFlag: route({ method: 'post', path: '/api/posts/{id}/dismiss', summary: 'Dismiss a flag: a hidden post is shown again (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: optionalNoteSchema, response: postSchema }),

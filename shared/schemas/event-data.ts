@@ -56,5 +56,6 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.connection.unblocked': z.object({ userId: id, targetId: id }),
   'c18n.connection.muted': z.object({ userId: id, targetId: id }),
   'c18n.connection.unmuted': z.object({ userId: id, targetId: id }),
+  'c18n.member.unbanned': z.object({ communityId: id, userId: id, reason: text(500) }),
   'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }

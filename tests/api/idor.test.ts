@@ -38,6 +38,14 @@ const ATTACKS: Record<keyof Api, ((w: World) => Attempt[]) | { scopedToCaller: s
   relation: { scopedToCaller: 'public counts and the caller\'s own standing' },
   followers: { scopedToCaller: 'public lists' },
   following: { scopedToCaller: 'public lists' },
+  listBans: w => [
+    { method: 'GET', path: `/api/communities/${w.privateSlug}/bans`, why: 'list a private community\'s bans' },
+    { method: 'GET', path: `/api/communities/${w.publicSlug}/bans`, why: 'a member lists the bans' },
+  ],
+  liftBan: w => [
+    { method: 'POST', path: `/api/communities/${w.privateSlug}/bans/${w.alanId}/lift`, body: {}, why: 'lift a ban in a private community' },
+    { method: 'POST', path: `/api/communities/${w.publicSlug}/bans/${w.alanId}/lift`, body: {}, why: 'a member lifts a ban' },
+  ],
   homeFeed: { scopedToCaller: 'the caller\'s own feed (privacy checked in home-feed.test.ts)' },
   follow: { scopedToCaller: 'the caller\'s own follow' },
   unfollow: { scopedToCaller: 'the caller\'s own follow' },
