@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { freshDomain } from './helpers'
-import { followFact, graphFromLog, userNode } from '../../core/suggestions/graph'
+import { SocialGraph, followFact, graphFromLog, userNode } from '../../core/suggestions/graph'
+import { suggestPeople } from '../../core/suggestions/recommend'
 import { connectionVersions } from '../../core/pipeline/projections/connections'
 
 describe('connections', () => {
@@ -39,5 +40,26 @@ describe('connections', () => {
       'block:bob:on', 'follow:ann:off:blocked', 'follow:ann:on', 'follow:bob:off:blocked', 'follow:bob:on',
     ])
     expect(await domain.connections.hiddenAuthors(ann.id)).toEqual(new Set([bob.id]))
+  })
+})
+
+describe('people to follow', () => {
+  const event = (id: string, type: string, data: Record<string, unknown>) => ({ id, type: `c18n.${type}`, data })
+  const person = (id: string) => event(`reg-${id}`, 'user.registered', { id, handle: id, displayName: id.toUpperCase(), interests: [] })
+
+  it('suggests the people followed by those I follow, with that reason, and never someone blocked either way', () => {
+    const social = new SocialGraph()
+    for (const id of ['ann', 'bob', 'cy', 'dee']) social.apply(person(id))
+    social.apply(event('f1', 'connection.followed', { userId: 'ann', targetId: 'bob' }))
+    social.apply(event('f2', 'connection.followed', { userId: 'bob', targetId: 'cy' }))
+    social.apply(event('f3', 'connection.followed', { userId: 'bob', targetId: 'dee' }))
+    const first = suggestPeople(social, 'ann')
+    expect(first.map(s => s.userId).sort()).toEqual(['cy', 'dee'])
+    expect(first.find(s => s.userId === 'cy')!.reason).toMatch(/^Followed by 1 person you follow/)
+    // Bob, followed already, is not suggested; neither is Dee once either of them blocks the other.
+    social.apply(event('b1', 'connection.blocked', { userId: 'dee', targetId: 'ann' }))
+    expect(suggestPeople(social, 'ann').map(s => s.userId)).toEqual(['cy'])
+    social.apply(event('b2', 'connection.unblocked', { userId: 'dee', targetId: 'ann' }))
+    expect(suggestPeople(social, 'ann').map(s => s.userId).sort()).toEqual(['cy', 'dee'])
   })
 })
