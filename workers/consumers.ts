@@ -37,7 +37,7 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
     { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
     { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
-    { group: group('home-live'), topics: applied(['posts']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries)) },
+    { group: group('home-live'), topics: applied(['posts', 'connections', 'memberships']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries)) },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

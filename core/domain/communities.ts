@@ -9,6 +9,7 @@ import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
 import { activeBan, banMessage } from './moderation'
 import { announceAccessChange, communityRooms } from '../realtime/access'
+import { HomeList } from './home-list'
 
 export type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
@@ -137,6 +138,8 @@ export class CommunityService {
 
   private async addMembership(actor: Actor, doc: CommunityDoc, userId: string): Promise<CommunityView> {
     await this.commit('memberships', 'membership.joined', doc._id, { communityId: doc._id, userId }, actor)
+    // The new member's home feed now holds the community's older posts: its list is seeded again.
+    await new HomeList(this.ports.cache).invalidate([userId])
     return { ...toCommunity(await this.byId(doc._id)), myRole: userId === actor.id ? 'member' : await this.roleOf(actor, doc._id) }
   }
 

@@ -8,6 +8,7 @@ import { type Actor, requireActor } from './actor'
 import { DomainError, conflict, forbidden } from './errors'
 import { type Page, checkCursor, paginate } from './pagination'
 import type { UserService } from './users'
+import { HomeList } from './home-list'
 
 type Verb = 'followed' | 'unfollowed' | 'blocked' | 'unblocked' | 'muted' | 'unmuted'
 
@@ -65,6 +66,8 @@ export class ConnectionService {
     if (await this.has('follow', me.id, target.id)) throw conflict(`You already follow @${handle}`)
     if (await blockedBetween(this.ports.store, me.id, target.id)) throw forbidden(`You cannot follow @${handle}: one of you blocked the other`)
     await this.commit(me, 'followed', target.id)
+    // Read-your-writes for the home feed: the consumer voids the list too, a moment later.
+    await new HomeList(this.ports.cache).invalidate([me.id])
     return this.relation(me, handle)
   }
 

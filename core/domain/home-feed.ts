@@ -3,21 +3,29 @@ import type { Filter, Ports } from '../ports'
 import { readableCommunityIds } from '../access/readable'
 import { hiddenAuthorsOf } from '../pipeline/projections/connections'
 import { type Actor, requireActor } from './actor'
-import { type Page, checkCursor, cursorAfter, paginate } from './pagination'
+import { HOME_LENGTH, HomeList } from './home-list'
+import { type Page, checkCursor, cursorAfter, cursorValue, paginate } from './pagination'
 import type { PostDoc } from './posts-model'
 import type { PostService } from './posts'
 
 /** Rounds of reading before a page gives up filling itself (a reader who hid nearly everyone). */
 const MAX_ROUNDS = 6
 
+type Sources = Filter[]
+
 /**
  * A person's home feed: the posts of the communities they joined and of the people they follow,
- * newest first. Read on demand (fan-out on read): two keyset queries merged, then what the
- * reader may not see (communities they cannot read, people blocked either way or muted, anything
- * pending, hidden, removed or deleted) left out, so the feed always agrees with the store.
+ * newest first. The ids come from their list in the cache, fanned out on write by the home-live
+ * consumer (HomeList); without a list to trust, or below its end, from the store (two keyset
+ * queries merged), which seeds the list again. Either way what the reader may not see
+ * (communities they cannot read, people blocked either way or muted, anything pending, hidden,
+ * removed or deleted, sources they left) is decided on the documents at read time.
  */
 export class HomeFeedService {
-  constructor(private readonly ports: Pick<Ports, 'store'>, private readonly posts: PostService) {}
+  private readonly lists: HomeList
+  constructor(private readonly ports: Pick<Ports, 'store' | 'cache'>, private readonly posts: PostService) {
+    this.lists = new HomeList(ports.cache)
+  }
 
   private get collection() { return this.ports.store.collection<PostDoc>('posts') }
 
@@ -34,33 +42,69 @@ export class HomeFeedService {
       hiddenAuthorsOf(this.ports.store, me.id),
       readableCommunityIds(this.ports.store, me),
     ])
-    const visible = { kind: 'post', deleted: false, held: { $ne: true } }
-    const sources: Filter[] = [
-      ...(memberships.length ? [{ ...visible, communityId: { $in: memberships.map(m => m.communityId) } }] : []),
-      ...(follows.length ? [{ ...visible, authorId: { $in: follows.map(f => f.targetId) } }] : []),
-    ] as Filter[]
+    const memberOf = new Set(memberships.map(m => m.communityId))
+    const followed = new Set(follows.map(f => f.targetId))
+    const accept = (doc: PostDoc) => doc.kind === 'post' && !doc.deleted && !doc.held && readable.has(doc.communityId) && !hidden.has(doc.authorId)
+      && (memberOf.has(doc.communityId) || followed.has(doc.authorId))
+    const sources = (extra: Filter): Sources => [
+      ...(memberOf.size ? [{ ...extra, kind: 'post', communityId: { $in: [...memberOf] } }] : []),
+      ...(followed.size ? [{ ...extra, kind: 'post', authorId: { $in: [...followed] } }] : []),
+    ] as Sources
+    const visible = { deleted: false, held: { $ne: true } } as Filter
+    const done = async (docs: PostDoc[], nextCursor: string | null) => ({ items: await this.posts.views(me, docs), nextCursor })
+
+    const before = query.cursor ? cursorValue(query.cursor) : null
+    const list = await this.lists.ids(me.id, before)
+    if (list) {
+      const found = list.ids.length ? await this.collection.find({ _id: { $in: list.ids.slice(0, query.limit * 4 + 50) } }) : []
+      const byId = new Map(found.map(doc => [doc._id, doc]))
+      const shown = list.ids.map(id => byId.get(id)).filter((doc): doc is PostDoc => !!doc && accept(doc))
+      if (shown.length > query.limit) return done(shown.slice(0, query.limit), cursorAfter(shown[query.limit - 1]!._id))
+      // Everything the list held from here was read: either it reaches the end, or the store goes on below it.
+      const read = Math.min(list.ids.length, query.limit * 4 + 50)
+      if (read === list.ids.length && list.end) return done(shown, null)
+      const below = read ? cursorAfter(list.ids[read - 1]!) : query.cursor
+      // A page the list filled exactly goes on after its last post.
+      if (shown.length === query.limit) return done(shown, cursorAfter(shown.at(-1)!._id))
+      const rest = await this.fromStore(sources(visible), accept, below, query.limit - shown.length)
+      return done([...shown, ...rest.items], rest.nextCursor)
+    }
+    // No list to trust: the store answers, and the newest posts of the sources seed the list again.
+    if (!query.cursor) await this.seed(me.id, sources({}))
+    const page = await this.fromStore(sources(visible), accept, query.cursor, query.limit)
+    return done(page.items, page.nextCursor)
+  }
+
+  /** The newest HOME_LENGTH posts of the sources, whatever their standing (reads decide), become the list. */
+  private async seed(userId: string, sources: Sources) {
+    const generation = await this.lists.beginSeed(userId)
+    const pages = await Promise.all(sources.map(filter => paginate(this.collection, filter, { key: '_id', order: 'desc', limit: HOME_LENGTH })))
+    const boundary = pages.filter(p => p.nextCursor).map(p => p.items.at(-1)!._id).sort().at(-1)
+    const ids = [...new Set(pages.flatMap(p => p.items.map(doc => doc._id)))].filter(id => !boundary || id >= boundary).sort().reverse()
+    await this.lists.seed(userId, generation, ids, !boundary)
+  }
+
+  /** Fan-out on read: the sources' queries merged, page by page, until the page is full. */
+  private async fromStore(sources: Sources, accept: (doc: PostDoc) => boolean, start: string | undefined, limit: number): Promise<Page<PostDoc>> {
     const out: PostDoc[] = []
-    let cursor = query.cursor
+    let cursor = start
     let more = false
-    const batch = query.limit + 1
-    for (let round = 0; round < MAX_ROUNDS && sources.length; round++) {
-      const pages = await Promise.all(sources.map(filter => paginate(this.collection, filter, { key: '_id', order: 'desc', limit: batch, cursor })))
+    for (let round = 0; round < MAX_ROUNDS && sources.length && limit > 0; round++) {
+      const pages = await Promise.all(sources.map(filter => paginate(this.collection, filter, { key: '_id', order: 'desc', limit: limit + 1, cursor })))
       // Merged, the union is complete only down to the highest last id among the sources that had more.
       const boundary = pages.filter(p => p.nextCursor).map(p => p.items.at(-1)!._id).sort().at(-1)
       const merged = new Map<string, PostDoc>()
       for (const p of pages) for (const doc of p.items) if (!boundary || doc._id >= boundary) merged.set(doc._id, doc)
-      for (const doc of [...merged.values()].sort((a, b) => (a._id < b._id ? 1 : -1))) {
-        if (readable.has(doc.communityId) && !hidden.has(doc.authorId)) out.push(doc)
-      }
+      for (const doc of [...merged.values()].sort((a, b) => (a._id < b._id ? 1 : -1))) if (accept(doc)) out.push(doc)
       more = !!boundary
-      if (!boundary || out.length > query.limit) break
+      if (!boundary || out.length > limit) break
       cursor = cursorAfter(boundary)
     }
-    const items = out.slice(0, query.limit)
+    const items = out.slice(0, Math.max(0, limit))
     // A full page continues after its last post; a page cut short by the rounds, after what was read.
     let nextCursor: string | null = null
-    if (out.length > query.limit) nextCursor = cursorAfter(items.at(-1)!._id)
+    if (out.length > limit && items.length) nextCursor = cursorAfter(items.at(-1)!._id)
     else if (more) nextCursor = cursor ?? null
-    return { items: await this.posts.views(me, items), nextCursor }
+    return { items, nextCursor }
   }
 }

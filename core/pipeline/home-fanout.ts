@@ -3,18 +3,22 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
 import { LiveLog } from '../realtime/live-log'
 import { connections } from './projections/connections'
+import { HomeList } from '../domain/home-list'
 
 /** The live room of a person's home feed. */
 export const homeRoom = (userId: string) => `home:${userId}`
 
 /**
- * The home feed's live side, fanned out on write: each post that becomes visible (published at
+ * The home feed fanned out on write: each post id goes into its readers' lists (HomeList), and
+ * the live side: each post that becomes visible (published at
  * once, or approved) is announced in the home room of everyone whose feed it enters: the
  * community's members, and the author's followers who may read the community, less anyone
  * blocked either way with the author or who muted them. The page shows "n new posts" and reads
  * the feed again when asked; what it reads is decided by the store (see HomeFeedService).
  */
 export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
+  // A follow or a membership can bring older posts into a feed: that person's list is seeded again.
+  await new HomeList(ports.cache).invalidate(events.filter(e => e.type === 'c18n.connection.followed' || e.type === 'c18n.membership.joined').map(e => String(e.data.userId)))
   const shown = events.filter(e => (e.type === 'c18n.post.created' && !e.data.parentId && e.data.moderation !== 'pending') || e.type === 'c18n.post.approved')
   if (!shown.length) return
   const { store } = ports
@@ -37,14 +41,17 @@ export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: 
   const silenced = group([...blocksAndMutes.map(e => [e.targetId, e.userId] as [string, string]), ...blockedBy.map(e => [e.userId, e.targetId] as [string, string])])
 
   const entries = []
+  const lists = new HomeList(ports.cache)
   for (const event of shown) {
     const post = byId.get(String(event.data.id))
     if (!post) continue
     const inCommunity = members.get(post.communityId) ?? new Set<string>()
     const readers = new Set([...inCommunity, ...[...followers.get(post.authorId) ?? []].filter(f => isPublic.has(post.communityId) || inCommunity.has(f))])
+    // The lists get a superset (every member and follower, the author too): reads decide what shows.
+    await lists.fanOut(post._id, new Set([...inCommunity, ...followers.get(post.authorId) ?? [], post.authorId]))
+    for (const userId of [...readers]) if (silenced.get(post.authorId)?.has(userId)) readers.delete(userId)
     readers.delete(post.authorId)
     for (const userId of readers) {
-      if (silenced.get(post.authorId)?.has(userId)) continue
       entries.push({ room: homeRoom(userId), eventId: event.id, kind: 'post.created' as const, at: event.time, payload: { id: post._id, communityId: post.communityId, authorId: post.authorId, title: post.title, createdAt: post.createdAt } })
     }
   }
