@@ -51,7 +51,7 @@ export class ConnectionService {
   }
 
   private async commit(me: Actor, verb: Verb, targetId: string) {
-    await this.publisher.commit(newEvent('connections', `connection.${verb}`, targetId, me.id, { userId: me.id, targetId }, me.id))
+    return this.publisher.commit(newEvent('connections', `connection.${verb}`, targetId, me.id, { userId: me.id, targetId }, me.id))
   }
 
   private async throttle(me: Actor) {
@@ -65,9 +65,9 @@ export class ConnectionService {
     await this.throttle(me)
     if (await this.has('follow', me.id, target.id)) throw conflict(`You already follow @${handle}`)
     if (await blockedBetween(this.ports.store, me.id, target.id)) throw forbidden(`You cannot follow @${handle}: one of you blocked the other`)
-    await this.commit(me, 'followed', target.id)
-    // Read-your-writes for the home feed: the consumer voids the list too, a moment later.
-    await new HomeList(this.ports.cache).invalidate([me.id])
+    const { event } = await this.commit(me, 'followed', target.id)
+    // Read-your-writes for the home feed: the consumer voids the list for this event too, a no-op then.
+    await new HomeList(this.ports.cache).invalidate([{ userId: me.id, eventId: event.id }])
     return this.relation(me, handle)
   }
 

@@ -56,23 +56,39 @@ export class HomeFeedService {
     const before = query.cursor ? cursorValue(query.cursor) : null
     const list = await this.lists.ids(me.id, before)
     if (list) {
-      const found = list.ids.length ? await this.collection.find({ _id: { $in: list.ids.slice(0, query.limit * 4 + 50) } }) : []
-      const byId = new Map(found.map(doc => [doc._id, doc]))
-      const shown = list.ids.map(id => byId.get(id)).filter((doc): doc is PostDoc => !!doc && accept(doc))
-      if (shown.length > query.limit) return done(shown.slice(0, query.limit), cursorAfter(shown[query.limit - 1]!._id))
-      // Everything the list held from here was read: either it reaches the end, or the store goes on below it.
-      const read = Math.min(list.ids.length, query.limit * 4 + 50)
-      if (read === list.ids.length && list.end) return done(shown, null)
-      const below = read ? cursorAfter(list.ids[read - 1]!) : query.cursor
-      // A page the list filled exactly goes on after its last post.
-      if (shown.length === query.limit) return done(shown, cursorAfter(shown.at(-1)!._id))
-      const rest = await this.fromStore(sources(visible), accept, below, query.limit - shown.length)
-      return done([...shown, ...rest.items], rest.nextCursor)
+      const fromList = await this.fromList(list, query, accept, sources(visible))
+      const wide = await this.lists.wide([...followed])
+      if (!wide.length) return done(fromList.items, fromList.nextCursor)
+      // Authors too widely followed to fan out are read on demand and merged in.
+      const merged = await this.fromStore([{ ...visible, kind: 'post', authorId: { $in: wide } } as Filter], accept, query.cursor, query.limit)
+      const byId = new Map([...fromList.items, ...merged.items].map(doc => [doc._id, doc]))
+      const all = [...byId.values()].sort((a, b) => (a._id < b._id ? 1 : -1))
+      // Each part is complete down to where it would go on: the merge only as far as both are.
+      const edge = [fromList.nextCursor, merged.nextCursor].filter((c): c is string => !!c).map(cursorValue).sort().at(-1)
+      const taken = all.filter(doc => !edge || doc._id >= edge).slice(0, query.limit)
+      if (!edge && all.length <= taken.length) return done(taken, null)
+      return done(taken, taken.length === query.limit || !edge ? cursorAfter(taken.at(-1)!._id) : cursorAfter(edge))
     }
     // No list to trust: the store answers, and the newest posts of the sources seed the list again.
     if (!query.cursor) await this.seed(me.id, sources({}))
     const page = await this.fromStore(sources(visible), accept, query.cursor, query.limit)
     return done(page.items, page.nextCursor)
+  }
+
+  /** A page from the person's list, and from the store below the list's end when it runs out. */
+  private async fromList(list: { ids: string[], end: boolean }, query: { cursor?: string, limit: number }, accept: (doc: PostDoc) => boolean, sources: Sources): Promise<Page<PostDoc>> {
+    const found = list.ids.length ? await this.collection.find({ _id: { $in: list.ids.slice(0, query.limit * 4 + 50) } }) : []
+    const byId = new Map(found.map(doc => [doc._id, doc]))
+    const shown = list.ids.map(id => byId.get(id)).filter((doc): doc is PostDoc => !!doc && accept(doc))
+    if (shown.length > query.limit) return { items: shown.slice(0, query.limit), nextCursor: cursorAfter(shown[query.limit - 1]!._id) }
+    // Everything the list held from here was read: either it reaches the end, or the store goes on below it.
+    const read = Math.min(list.ids.length, query.limit * 4 + 50)
+    if (read === list.ids.length && list.end) return { items: shown, nextCursor: null }
+    const below = read ? cursorAfter(list.ids[read - 1]!) : query.cursor
+    // A page the list filled exactly goes on after its last post.
+    if (shown.length === query.limit) return { items: shown, nextCursor: cursorAfter(shown.at(-1)!._id) }
+    const rest = await this.fromStore(sources, accept, below, query.limit - shown.length)
+    return { items: [...shown, ...rest.items], nextCursor: rest.nextCursor }
   }
 
   /** The newest HOME_LENGTH posts of the sources, whatever their standing (reads decide), become the list. */

@@ -7,6 +7,12 @@ export const HOME_LENGTH = 500
 const listKey = (userId: string) => `homefeed:${userId}`
 const readyKey = (userId: string) => `homefeed:${userId}:ready`
 const generationKey = (userId: string) => `homefeed:${userId}:gen`
+const wideKey = (authorId: string) => `homefeed:wide:${authorId}`
+const tokenKey = (userId: string, eventId: string) => `homefeed:${userId}:voided:${eventId}`
+const TOKEN_TTL_SECONDS = 24 * 60 * 60
+
+/** Followers beyond which an author's posts are not fanned out to them: their readers merge them in. */
+export const wideThreshold = () => Number(process.env.C18N_HOME_WIDE_FOLLOWERS ?? 5000)
 
 /**
  * A person's home feed fanned out on write: the ids of the newest posts meant for them, in a
@@ -51,9 +57,28 @@ export class HomeList {
     ])
   }
 
-  /** Voids the lists of people whose feed may now hold older posts (a follow, a membership). */
-  async invalidate(userIds: string[]) {
-    if (userIds.length) await this.cache.batch(userIds.map(id => ['incrBy', generationKey(id), 1] as CacheCommand))
+  /**
+   * Voids the lists of people whose feed may now hold older posts (a follow, a membership), once
+   * per event: the command writes it through and the consumer again, and the second is a no-op
+   * (a list seeded in between stays good).
+   */
+  async invalidate(changes: Array<{ userId: string, eventId: string }>) {
+    if (!changes.length) return
+    const marks = await this.cache.batch(changes.flatMap(c => [['incrBy', tokenKey(c.userId, c.eventId), 1], ['expire', tokenKey(c.userId, c.eventId), TOKEN_TTL_SECONDS]] as CacheCommand[]))
+    const fresh = changes.filter((_, i) => marks[i * 2] === 1)
+    if (fresh.length) await this.cache.batch(fresh.map(c => ['incrBy', generationKey(c.userId), 1] as CacheCommand))
+  }
+
+  /** Marks an author as read on demand by their followers (too many to fan out to). */
+  async markWide(authorId: string) {
+    await this.cache.set(wideKey(authorId), '1')
+  }
+
+  /** Of these authors, the ones whose posts their followers read on demand. */
+  async wide(authorIds: string[]): Promise<string[]> {
+    if (!authorIds.length) return []
+    const marks = await this.cache.batch(authorIds.map(id => ['get', wideKey(id)] as CacheCommand))
+    return authorIds.filter((_, i) => marks[i] !== null)
   }
 
   /** The write side: one post into many lists, pipelined, each list trimmed to its length. */

@@ -3,7 +3,7 @@ import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
 import { LiveLog } from '../realtime/live-log'
 import { connections } from './projections/connections'
-import { HomeList } from '../domain/home-list'
+import { HomeList, wideThreshold } from '../domain/home-list'
 
 /** The live room of a person's home feed. */
 export const homeRoom = (userId: string) => `home:${userId}`
@@ -18,7 +18,7 @@ export const homeRoom = (userId: string) => `home:${userId}`
  */
 export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
   // A follow or a membership can bring older posts into a feed: that person's list is seeded again.
-  await new HomeList(ports.cache).invalidate(events.filter(e => e.type === 'c18n.connection.followed' || e.type === 'c18n.membership.joined').map(e => String(e.data.userId)))
+  await new HomeList(ports.cache).invalidate(events.filter(e => e.type === 'c18n.connection.followed' || e.type === 'c18n.membership.joined').map(e => ({ userId: String(e.data.userId), eventId: e.id })))
   const shown = events.filter(e => (e.type === 'c18n.post.created' && !e.data.parentId && e.data.moderation !== 'pending') || e.type === 'c18n.post.approved')
   if (!shown.length) return
   const { store } = ports
@@ -48,7 +48,11 @@ export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: 
     const inCommunity = members.get(post.communityId) ?? new Set<string>()
     const readers = new Set([...inCommunity, ...[...followers.get(post.authorId) ?? []].filter(f => isPublic.has(post.communityId) || inCommunity.has(f))])
     // The lists get a superset (every member and follower, the author too): reads decide what shows.
-    await lists.fanOut(post._id, new Set([...inCommunity, ...followers.get(post.authorId) ?? [], post.authorId]))
+    // An author with very many followers is read on demand by them instead (fan-out on read).
+    const audience = followers.get(post.authorId) ?? new Set<string>()
+    const wide = audience.size > wideThreshold()
+    if (wide) await lists.markWide(post.authorId)
+    await lists.fanOut(post._id, new Set([...inCommunity, ...(wide ? [] : audience), post.authorId]))
     for (const userId of [...readers]) if (silenced.get(post.authorId)?.has(userId)) readers.delete(userId)
     readers.delete(post.authorId)
     for (const userId of readers) {

@@ -32,4 +32,33 @@ describe('the home feed fanned out on write', () => {
     await domain.home.page(ann.actor, { limit: 10 })
     expect(await lists.ids(ann.id, null)).not.toBeNull()
   })
+
+  it('reads an author with very many followers on demand and merges their posts into the list\'s page', async () => {
+    process.env.C18N_HOME_WIDE_FOLLOWERS = '0'
+    try {
+      const { domain, make } = await freshDomain()
+      const ann = await make('ann-wide')
+      const bob = await make('bob-wide')
+      const cy = await make('cy-wide')
+      await domain.communities.create(bob.actor, { name: 'Stage', slug: 'wide-stage', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+      await domain.communities.create(cy.actor, { name: 'Porch', slug: 'wide-porch', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
+      await domain.communities.join(ann.actor, 'wide-porch')
+      await domain.connections.follow(ann.actor, 'bob-wide')
+      await domain.home.page(ann.actor, { limit: 10 })
+      const lists = new HomeList(domain.ports.cache)
+      const byBob = await domain.posts.create(bob.actor, 'wide-stage', { title: 'To my many followers', body: 'Hello', tags: [] })
+      const byCy = await domain.posts.create(cy.actor, 'wide-porch', { title: 'On the porch', body: 'Hi', tags: [] })
+      // Cy's post (a community ann is in) reaches her list; bob, followed too widely, is not fanned out to her.
+      await vi.waitFor(async () => expect((await lists.ids(ann.id, null))?.ids).toEqual([byCy.id]), { timeout: 5000, interval: 20 })
+      expect(await lists.wide([bob.id])).toEqual([bob.id])
+      const first = await domain.home.page(ann.actor, { limit: 1 })
+      expect(first.items.map(p => p.id)).toEqual([byCy.id])
+      const second = await domain.home.page(ann.actor, { limit: 1, cursor: first.nextCursor! })
+      expect(second.items.map(p => p.id)).toEqual([byBob.id])
+      expect((await domain.home.page(ann.actor, { limit: 10 })).items.map(p => p.id)).toEqual([byCy.id, byBob.id])
+    }
+    finally {
+      delete process.env.C18N_HOME_WIDE_FOLLOWERS
+    }
+  })
 })
