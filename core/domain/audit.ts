@@ -23,6 +23,7 @@ export const AUDIT_TYPES = [
   'c18n.post.flagged',
   'c18n.flag.dismissed',
   'c18n.member.banned',
+  'c18n.member.unbanned',
 ] as const
 
 type Data = Record<string, unknown>
@@ -52,6 +53,7 @@ function summarize(record: EventRecord, name: (id: unknown) => string): string {
     case 'c18n.post.flagged': return `flagged post ${str(d.id)} (${str(d.source)}, ${str(d.action)})`
     case 'c18n.flag.dismissed': return `dismissed the flag on post ${str(d.id)}`
     case 'c18n.member.banned': return `${str(d.mode) === 'mute' ? 'muted' : 'banned'} ${name(d.userId)}${d.until ? ` until ${str(d.until)}` : ' for good'}: ${str(d.reason)}`
+    case 'c18n.member.unbanned': return `lifted the ban or mute on ${name(d.userId)}: ${str(d.reason)}`
     default: return record.type.replace(/^c18n\./, '').replace(/[._]/g, ' ')
   }
 }

@@ -16,6 +16,7 @@ import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage } from './moderation'
 import type { MediaService } from '../media/service'
+import { blockedBetween } from '../pipeline/projections/connections'
 
 export const MESSAGES_INDEX = 'messages'
 const ROOM_LIST_LIMIT = 200
@@ -174,12 +175,20 @@ export class ChatService {
     if (others.length !== new Set(handles.map(h => h.toLowerCase())).size) throw new DomainError('invalid', 'Someone on the list does not exist', { handles: ['no such person'] })
     const participantIds = [...new Set([me.id, ...others.map(u => u.id)])].sort()
     if (participantIds.length < 2) throw new DomainError('invalid', 'Choose someone other than yourself', { handles: ['choose someone other than yourself'] })
+    await this.notBlocked(me, participantIds)
     const id = conversationIdOf(participantIds)
     const roomId = `direct:${id}`
     if (!(await this.conversations.findOne({ _id: id }))) {
       await this.publisher.commit(newEvent('messages', 'conversation.started', roomId, roomId, { id, participantIds }, me.id))
     }
     return this.room(me, roomId)
+  }
+
+  /** A blocked person cannot message you, nor you them: checked as a conversation starts and on each message. */
+  private async notBlocked(me: Actor, participantIds: string[]) {
+    for (const other of participantIds) {
+      if (other !== me.id && await blockedBetween(this.ports.store, me.id, other)) throw forbidden('You cannot message someone you blocked or who blocked you')
+    }
   }
 
   async history(actor: Actor | null, roomId: string, query: { cursor?: string, limit: number }): Promise<Page<Message>> {
@@ -225,6 +234,7 @@ export class ChatService {
     const room = await this.access(me, roomId)
     if (room.silenced) throw forbidden(room.silenced)
     if (!room.canWrite) throw forbidden('Join to write in this room')
+    if (room.kind === 'direct') await this.notBlocked(me, room.participantIds)
     const parentId = input.parentId ?? null
     if (parentId) {
       const parent = await this.messages.findOne({ _id: parentId })

@@ -9,6 +9,7 @@ import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
 import { activeBan, banMessage } from './moderation'
 import { announceAccessChange, communityRooms } from '../realtime/access'
+import { HomeList } from './home-list'
 
 export type CommunityDoc = Omit<Community, 'id'> & { _id: string }
 interface MembershipDoc { _id: string, communityId: string, userId: string, role: MemberRole, joinedAt: string, seq: string }
@@ -21,7 +22,7 @@ export class CommunityService {
   constructor(private readonly ports: Pick<Ports, 'store' | 'search' | 'cache'>, private readonly users: UserService, private readonly publisher: EventPublisher, private readonly now: () => number = Date.now) {}
 
   private async commit(aggregate: 'communities' | 'memberships', type: string, communityId: string, data: Record<string, unknown>, actor: Actor) {
-    await this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
+    return this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
   }
 
   private async byId(id: string): Promise<CommunityDoc> {
@@ -136,7 +137,9 @@ export class CommunityService {
   }
 
   private async addMembership(actor: Actor, doc: CommunityDoc, userId: string): Promise<CommunityView> {
-    await this.commit('memberships', 'membership.joined', doc._id, { communityId: doc._id, userId }, actor)
+    const { event } = await this.commit('memberships', 'membership.joined', doc._id, { communityId: doc._id, userId }, actor)
+    // The new member's home feed now holds the community's older posts: its list is seeded again.
+    await new HomeList(this.ports.cache).invalidate([{ userId, eventId: event.id }])
     return { ...toCommunity(await this.byId(doc._id)), myRole: userId === actor.id ? 'member' : await this.roleOf(actor, doc._id) }
   }
 

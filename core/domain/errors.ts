@@ -1,4 +1,4 @@
-export type DomainErrorKind = 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'accepted' | 'gone' | 'too_large' | 'unsupported_type'
+export type DomainErrorKind = 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'invalid' | 'accepted' | 'gone' | 'too_large' | 'unsupported_type' | 'rate_limited'
 
 /** A failure the user caused or may fix; the web layer maps its kind to a status code. */
 export class DomainError extends Error {

@@ -17,6 +17,8 @@ import { ChatService } from './chat'
 import { SessionService } from './sessions'
 import { MediaService } from '../media/service'
 import { type MediaSettings, mediaSettingsFromEnv } from '../media/settings'
+import { ConnectionService } from './connections'
+import { HomeFeedService } from './home-feed'
 
 /** Partitions per topic: room for as many consumers of one group, ordering kept per key. */
 const TOPIC_PARTITIONS = 6
@@ -43,12 +45,14 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache), now, media)
   const search = new SearchService(ports, users, communities, posts)
   const notifications = new NotificationService(ports, users)
-  const moderation = new ModerationService(ports, users, communities, posts, publisher)
+  const moderation = new ModerationService(ports, users, communities, posts, publisher, now)
   const analytics = new AnalyticsService(ports, communities, users)
   const chat: ChatService = new ChatService(ports, users, communities, publisher, Date.now, media)
   const suggestions = new SuggestionService(ports, users, communities, publisher)
   const audit = new AuditService(ports, users, communities)
   const sessions = new SessionService(ports)
+  const connections = new ConnectionService(ports, users, publisher, now)
+  const home = new HomeFeedService(ports, posts)
   return {
     ports,
     publisher,
@@ -65,6 +69,8 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
     audit,
     sessions,
     media,
+    connections,
+    home,
     async setup() {
       // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [
@@ -72,7 +78,7 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
         { name: appliedOf(topicOf(a)), partitions: TOPIC_PARTITIONS }, { name: dlqOf(appliedOf(topicOf(a))), partitions: 1 },
       ]))
       await ports.store.collection('events').createIndex({ time: 1 })
-      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), media.setup()])
+      await Promise.all([users.setup(), groups.setup(), communities.setup(), posts.setup(), search.setup(), notifications.setup(), chat.setup(), suggestions.setup(), moderation.setup(), analytics.setup(), audit.setup(), media.setup(), connections.setup(), home.setup()])
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { MemberRole } from '../../shared/schemas/community'
-import { type Ban, DEFAULT_MODERATION_SETTINGS, type ModerationSettings, type QueueItem, moderationSettingsSchema } from '../../shared/schemas/moderation'
+import { type Ban, type BanEntry, DEFAULT_MODERATION_SETTINGS, type ModerationSettings, type QueueItem, moderationSettingsSchema } from '../../shared/schemas/moderation'
 import type { Post } from '../../shared/schemas/post'
 import type { DocumentStore, Ports } from '../ports'
 import { newEvent } from '../pipeline/events'
@@ -43,6 +43,8 @@ export class ModerationService {
     private readonly communities: CommunityService,
     private readonly posts: PostService,
     private readonly publisher: EventPublisher,
+    /** The clock a ban's end is judged by. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async setup() {
@@ -126,6 +128,33 @@ export class ModerationService {
     if (input.mode === 'ban') await announceAccessChange(this.ports.cache, communityRooms(community._id), `You are banned from ${community.name}`)
     const { communityId, userId, mode, until, reason, at } = (await bans(this.ports.store).findOne({ _id: `${community._id}:${input.userId}` }))!
     return { communityId, userId, mode, until, reason, at }
+  }
+
+  /** The community's bans and mutes, newest first, with who imposed them and whether they still hold. */
+  async listBans(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<BanEntry>> {
+    checkCursor(query.cursor)
+    const { community } = await this.moderated(actor, slug)
+    const page = await paginate(bans(this.ports.store), { communityId: community._id }, { key: '_id', order: 'asc', limit: query.limit, cursor: query.cursor })
+    const people = await this.users.byIds(page.items.flatMap(b => [b.userId, b.byId ?? '']).filter(Boolean))
+    const summary = (id: string | null) => {
+      const u = id ? people.get(id) : undefined
+      return u ? { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarUrl } : null
+    }
+    const now = this.now()
+    const items = page.items.map(({ communityId, userId, mode, until, reason, at, byId }) => ({
+      communityId, userId, mode, until, reason, at,
+      user: summary(userId) ?? { id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null },
+      by: summary(byId), active: until === null || Date.parse(until) > now,
+    }))
+    return { items, nextCursor: page.nextCursor }
+  }
+
+  /** Lifts a ban or mute before it ends: an event, and a version of the ban saying who and why. */
+  async liftBan(actor: Actor | null, slug: string, userId: string, reason?: string): Promise<void> {
+    const { me, community } = await this.moderated(actor, slug)
+    const ban = await activeBan(this.ports.store, community._id, userId, this.now())
+    if (!ban) throw notFound('A ban or mute in force on this person')
+    await this.publisher.commit(newEvent('memberships', 'member.unbanned', community._id, community._id, { communityId: community._id, userId, reason: reason ?? 'lifted early' }, me.id))
   }
 
   async settings(actor: Actor | null, slug: string): Promise<ModerationSettings> {

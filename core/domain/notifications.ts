@@ -51,7 +51,7 @@ export class NotificationService {
       this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: [...new Set(items.map(n => n.postId))] } }),
     ])
     const gone = new Set(posts.filter(p => p.deleted || p.held).map(p => p._id))
-    return items.filter(n => readable.has(n.communityId) && (n.type === 'decision' || n.type === 'moderation' || !gone.has(n.postId)))
+    return items.filter(n => n.type === 'follow' || (readable.has(n.communityId) && (n.type === 'decision' || n.type === 'moderation' || !gone.has(n.postId))))
   }
 
   async unread(actor: Actor | null) {

@@ -21,6 +21,11 @@ function decode(cursor: string): string {
   throw new DomainError('invalid', 'The cursor is not valid; start again from the first page', { cursor: ['not a cursor this API gave out'] })
 }
 
+/** The key a keyset cursor continues after (throws the 400 for a cursor this API did not give out). */
+export function cursorValue(cursor: string): string {
+  return decode(cursor)
+}
+
 /** Checks a keyset cursor up front, so a malformed one is a 400 whoever asks. */
 export function checkCursor(cursor: string | undefined) {
   if (cursor) decode(cursor)

@@ -16,6 +16,7 @@ import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage, isModeratorRole } from './moderation'
 import type { MediaService } from '../media/service'
+import { hiddenAuthorsOf } from '../pipeline/projections/connections'
 
 const THREAD_LIMIT = 500
 
@@ -107,14 +108,17 @@ export class PostService {
     const { doc: community } = await this.communities.visible(actor, slug)
     // Your own posts awaiting approval (or held back) head the first page, marked; nobody else sees them.
     const mine = actor && !query.cursor ? await this.posts.find({ communityId: community._id, authorId: actor.id, kind: 'post', held: true, deleted: false }, { sort: { _id: -1 }, limit: 20 }) : []
+    // Posts of people blocked either way, or muted, stay out of the reader's feed.
+    const hidden = actor ? await hiddenAuthorsOf(this.ports.store, actor.id) : new Set<string>()
+    const shown = (docs: PostDoc[]) => docs.filter(doc => !hidden.has(doc.authorId))
     const cached = await this.feedCache.page(community._id, query)
     if (cached) {
       // The cache learns of a flag a moment after the store: the store has the last word on what is held.
       const held = new Set((await this.posts.find({ _id: { $in: cached.items.map(doc => doc._id) }, held: true })).map(doc => doc._id))
-      return { items: await this.views(actor, [...mine, ...cached.items.filter(doc => !held.has(doc._id))]), nextCursor: cached.nextCursor }
+      return { items: await this.views(actor, [...mine, ...shown(cached.items.filter(doc => !held.has(doc._id)))]), nextCursor: cached.nextCursor }
     }
     const page = await paginate(this.posts, { communityId: community._id, kind: 'post', deleted: false, held: { $ne: true } }, { key: '_id', order: 'desc', limit: query.limit, cursor: query.cursor })
-    return { items: await this.views(actor, [...mine, ...page.items]), nextCursor: page.nextCursor }
+    return { items: await this.views(actor, [...mine, ...shown(page.items)]), nextCursor: page.nextCursor }
   }
 
   /** Every reply under a post, oldest first; pages build the tree from parentId. */

@@ -4,12 +4,13 @@ import type { PostDoc } from '../domain/posts-model'
 import { mentionsIn } from '../content/markdown'
 import { sequenceOf } from './projections/types'
 import { LiveLog } from '../realtime/live-log'
+import { connections } from './projections/connections'
 
 export interface NotificationDoc {
   _id: string
   seq: string
   userId: string
-  type: 'new_post' | 'reply' | 'reaction' | 'mention' | 'share' | 'moderation' | 'decision'
+  type: 'new_post' | 'reply' | 'reaction' | 'mention' | 'share' | 'moderation' | 'decision' | 'follow'
   actorId: string | null
   postId: string
   rootId: string
@@ -49,7 +50,17 @@ async function lookups(store: DocumentStore, events: CloudEvent[]) {
   for (const m of memberships) members.set(m.communityId, [...(members.get(m.communityId) ?? []), m])
   const handles = [...new Set([...posts.values()].flatMap(p => mentionsIn(p.body)))]
   const mentionable = new Map((handles.length ? await store.collection<UserDoc>('users').find({ handle: { $in: handles } }) : []).map(u => [u.handle, u]))
-  return { posts, users, communities, members, groups, mentionable }
+  // Blocks either way and the recipients' mutes of the batch's actors: they silence a notification.
+  const actorIds = [...new Set([...events.map(e => e.actorid ?? ''), ...[...posts.values()].map(p => p.authorId)].filter(Boolean))]
+  const edges = actorIds.length
+    ? [
+        ...await connections(store).find({ kind: { $in: ['block', 'mute'] }, targetId: { $in: actorIds } }),
+        ...await connections(store).find({ kind: 'block', userId: { $in: actorIds } }),
+      ]
+    : []
+  const silenced = new Set(edges.map(e => (e.kind === 'mute' ? `${e.userId}>${e.targetId}` : [e.userId, e.targetId].sort().join('|'))))
+  const silences = (recipient: string, actorId: string | null) => !!actorId && (silenced.has(`${recipient}>${actorId}`) || silenced.has([recipient, actorId].sort().join('|')))
+  return { posts, users, communities, members, groups, mentionable, silences }
 }
 
 /**
@@ -62,7 +73,10 @@ export async function notifyEvents(ports: Pick<Ports, 'store' | 'cache'>, events
   if (!events.length) return
   const known = await lookups(ports.store, events)
   const docs: NotificationDoc[] = []
-  for (const event of events) collect(known, event, docs)
+  for (const event of events) {
+    if (event.type === 'c18n.connection.followed') followed(known, event, docs)
+    else collect(known, event, docs)
+  }
   if (!docs.length) return
   await notifications(ports.store).insertMissing(docs)
   await new LiveLog(ports.cache).appendMany(docs.map(doc => ({
@@ -74,6 +88,14 @@ export async function notifyEvents(ports: Pick<Ports, 'store' | 'cache'>, events
 /** One event through the batch path. */
 export async function notifyEvent(ports: Pick<Ports, 'store' | 'cache'>, event: CloudEvent) {
   await notifyEvents(ports, [event])
+}
+
+/** Someone followed you: a notice of its own, about a person rather than a post. */
+function followed(known: Awaited<ReturnType<typeof lookups>>, event: CloudEvent, out: NotificationDoc[]) {
+  const { userId, targetId } = event.data as { userId: string, targetId: string }
+  if (known.silences(targetId, userId)) return
+  const who = known.users.get(userId)?.displayName ?? 'Someone'
+  out.push({ _id: `${event.id}:follow:${targetId}`, seq: `${sequenceOf(event)}:follow:${targetId}`, userId: targetId, type: 'follow', actorId: userId, postId: '', rootId: '', communityId: '', text: `${who} followed you`, read: false, createdAt: event.time })
 }
 
 const quote = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text)
@@ -91,6 +113,8 @@ function collect(known: Awaited<ReturnType<typeof lookups>>, event: CloudEvent, 
   const notify = (userIds: Iterable<string>, base: Omit<NotificationDoc, '_id' | 'seq' | 'userId' | 'read' | 'createdAt'>) => {
     for (const userId of new Set(userIds)) {
       if (userId === base.actorId) continue
+      // Nobody hears of someone they blocked, who blocked them, or whom they muted (moderation aside).
+      if (base.type !== 'decision' && base.type !== 'moderation' && known.silences(userId, base.actorId)) continue
       out.push({ _id: `${event.id}:${base.type}:${userId}`, seq: `${sequenceOf(event)}:${base.type}:${userId}`, userId, read: false, createdAt: event.time, ...base })
     }
   }

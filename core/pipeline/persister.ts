@@ -10,10 +10,11 @@ import { postProjections } from './projections/posts'
 import { moderationProjections } from './projections/moderation'
 import { suggestionProjections } from './projections/suggestions'
 import { mediaProjections } from './projections/media'
+import { connectionProjections } from './projections/connections'
 import { BULK_TYPES, applyBulk } from './projections/bulk'
 import { type Outcome, type Projection, rejected } from './projections/types'
 
-const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections, ...moderationProjections, ...mediaProjections }
+const projections: Record<string, Projection> = { ...peopleProjections, ...communityProjections, ...postProjections, ...messageProjections, ...suggestionProjections, ...moderationProjections, ...mediaProjections, ...connectionProjections }
 
 async function applyOne(store: DocumentStore, event: CloudEvent): Promise<Outcome> {
   const project = projections[event.type]

@@ -8,7 +8,7 @@ import { COMMUNITIES_INDEX } from '../domain/communities'
 import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
 
-const VIEW_KEY_PATTERNS = ['feed:*', 'post:*', 'profile:*', 'room:*', 'message:*']
+const VIEW_KEY_PATTERNS = ['feed:*', 'post:*', 'profile:*', 'room:*', 'message:*', 'homefeed:*']
 const BATCH = 500
 
 export const toCloudEvent = (record: EventRecord): CloudEvent => ({

@@ -40,6 +40,9 @@ export interface GraphEvent { id: string, type: string, data: Record<string, unk
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Data = Record<string, any>
 
+/** The fact a follow leaves on the edge between follower and followed. */
+export const followFact = (followerId: string, followedId: string) => `follow:${followerId}>${followedId}`
+
 export type DismissalKind = 'community' | 'person'
 export const dismissalKey = (kind: DismissalKind, targetId: string) => `${kind}:${targetId}`
 
@@ -49,6 +52,8 @@ export class SocialGraph {
   private readonly postAuthors = new Map<string, string>()
   /** Per user, the suggestions they dismissed (`community:<id>`, `person:<id>`). */
   private readonly dismissals = new Map<string, Set<string>>()
+  /** Per user, the people blocked either way with them: never suggested to each other. */
+  private readonly blocks = new Map<string, Set<string>>()
   /**
    * Events already applied. The graph is loaded from the log and then fed by the stream, which
    * may hand back events the log already had (a consumer group resumes at its committed offset,
@@ -60,6 +65,12 @@ export class SocialGraph {
   get appliedCount() { return this.applied.size }
   has(eventId: string) { return this.applied.has(eventId) }
   dismissed(userId: string): ReadonlySet<string> { return this.dismissals.get(userId) ?? new Set() }
+  blockedWith(userId: string): ReadonlySet<string> { return this.blocks.get(userId) ?? new Set() }
+  /** Whether a follows b: the follow fact on their edge. */
+  follows(a: string, b: string): boolean {
+    const [na, nb] = [userNode(a), userNode(b)]
+    return this.graph.hasNode(na) && this.graph.hasNode(nb) && this.graph.hasEdge(na, nb) && (this.graph.getEdgeAttribute(na, nb, 'facts') ?? []).includes(followFact(a, b))
+  }
 
   /**
    * Applies one event and returns the nodes it changed (empty when the event was seen before or
@@ -127,12 +138,38 @@ export class SocialGraph {
       const others = (d.participants as unknown[]).filter((p): p is string => typeof p === 'string' && p !== d.authorId)
       return others.flatMap(other => this.interact(d.authorId, other, `message:${d.id ?? eventId}`))
     },
+    // CONNECTIONS: a follow is a fact on the edge between two people, beside their interactions;
+    // a block takes both follows away (as the persister does).
+    'c18n.connection.followed': d => this.interact(d.userId, d.targetId, followFact(d.userId, d.targetId)),
+    'c18n.connection.unfollowed': d => this.forget(d.userId, d.targetId, followFact(d.userId, d.targetId)),
+    'c18n.connection.blocked': (d) => {
+      this.setBlock(d.userId, d.targetId, true)
+      return [...this.forget(d.userId, d.targetId, followFact(d.userId, d.targetId)), ...this.forget(d.userId, d.targetId, followFact(d.targetId, d.userId)), userNode(d.userId), userNode(d.targetId)]
+    },
+    'c18n.connection.unblocked': (d) => {
+      this.setBlock(d.userId, d.targetId, false)
+      return [userNode(d.userId), userNode(d.targetId)]
+    },
     'c18n.suggestion.dismissed': (d) => {
       const set = this.dismissals.get(d.userId) ?? new Set<string>()
       set.add(dismissalKey(d.kind, d.targetId))
       this.dismissals.set(d.userId, set)
       return [userNode(d.userId)]
     },
+  }
+
+  /** Blocks are kept per direction drawn, so that lifting one of two blocks keeps the other. */
+  private readonly blockPairs = new Set<string>()
+  private setBlock(a: string, b: string, on: boolean) {
+    if (on) this.blockPairs.add(`${a}>${b}`)
+    else this.blockPairs.delete(`${a}>${b}`)
+    const either = this.blockPairs.has(`${a}>${b}`) || this.blockPairs.has(`${b}>${a}`)
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      const set = this.blocks.get(x) ?? new Set<string>()
+      if (either) set.add(y)
+      else set.delete(y)
+      this.blocks.set(x, set)
+    }
   }
 
   private merge(node: string, attributes: NodeAttributes): string {
@@ -229,6 +266,7 @@ export class SocialGraph {
       edges,
       postAuthors: [...this.postAuthors].sort(([a], [b]) => a.localeCompare(b)),
       dismissals: [...this.dismissals].map(([user, set]) => [user, [...set].sort()] as const).sort(([a], [b]) => a.localeCompare(b)),
+      blocks: [...this.blockPairs].sort(),
     }
   }
 }

@@ -32,6 +32,8 @@ export interface PersonSuggestion {
   sharedInterests: string[]
   sharedGroups: number
   mutualContacts: number
+  /** How many of the people you follow follow them. */
+  followedByFollows: number
 }
 export interface Suggestions {
   userId: string
@@ -114,11 +116,12 @@ export function suggestPeople(social: SocialGraph, userId: string, limit = SUGGE
   if (!graph.hasNode(user)) return []
   const dismissed = social.dismissed(userId)
   const known = tiesOf(social, user)
+  const blocked = social.blockedWith(userId)
   const candidates = new Map<string, PersonSuggestion>()
   const candidate = (person: string) => {
     const id = graph.getNodeAttribute(person, 'id')
-    if (person === user || known.has(person) || dismissed.has(dismissalKey('person', id))) return null
-    return candidates.get(person) ?? candidates.set(person, { userId: id, score: 0, reason: '', sharedCommunities: 0, sharedInterests: [], sharedGroups: 0, mutualContacts: 0 }).get(person)!
+    if (person === user || known.has(person) || dismissed.has(dismissalKey('person', id)) || blocked.has(id)) return null
+    return candidates.get(person) ?? candidates.set(person, { userId: id, score: 0, reason: '', sharedCommunities: 0, sharedInterests: [], sharedGroups: 0, mutualContacts: 0, followedByFollows: 0 }).get(person)!
   }
   for (const shared of graph.neighbors(user)) {
     const kind = graph.getNodeAttribute(shared, 'kind')
@@ -139,12 +142,25 @@ export function suggestPeople(social: SocialGraph, userId: string, limit = SUGGE
       entry.mutualContacts++
     }
   }
+  // People followed by those you follow: each such follow counts again, as a stronger sign.
+  for (const contact of known.keys()) {
+    const contactId = graph.getNodeAttribute(contact, 'id')
+    if (!social.follows(userId, contactId)) continue
+    for (const person of graph.neighbors(contact)) {
+      if (graph.getNodeAttribute(person, 'kind') !== 'user' || !social.follows(contactId, graph.getNodeAttribute(person, 'id'))) continue
+      const entry = candidate(person)
+      if (!entry) continue
+      entry.score += adamicAdar(graph.degree(contact))
+      entry.followedByFollows++
+    }
+  }
   const handle = (entry: PersonSuggestion) => graph.getNodeAttribute(userNode(entry.userId), 'handle') ?? entry.userId
   return ranked([...candidates.values()], handle, limit).map(entry => ({ ...entry, sharedInterests: entry.sharedInterests.sort(), reason: personReason(entry) }))
 }
 
 function personReason(entry: PersonSuggestion): string {
   const parts: string[] = []
+  if (entry.followedByFollows) parts.push(`Followed by ${plural(entry.followedByFollows, 'person', 'people')} you follow`)
   if (entry.mutualContacts) parts.push(`Knows ${plural(entry.mutualContacts, 'person', 'people')} you know`)
   if (entry.sharedCommunities) parts.push(`${plural(entry.sharedCommunities, 'community', 'communities')} in common`)
   if (entry.sharedInterests.length) parts.push(`Also into ${listed(entry.sharedInterests)}`)

@@ -6,7 +6,7 @@ import { SocialGraph, graphFromLog } from './graph'
 import { type Suggestions, suggestionsFor } from './recommend'
 
 /** What the graph is made of, direct messages included (see graph.ts): as the persister applied it. */
-export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions'] as const).map(a => appliedOf(topicOf(a)))
+export const suggesterTopics = () => (['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions', 'connections'] as const).map(a => appliedOf(topicOf(a)))
 
 /** The serving layer's copy of one user's suggestions, written by the suggester. */
 export const suggestionsKey = (userId: string) => `suggestions:${userId}`

@@ -3,8 +3,8 @@ import { createError, getQuery, getRouterParams, readBody } from 'h3'
 import type { z } from 'zod'
 import { DomainError } from '../../core/domain/errors'
 
-const STATUS: Record<DomainError['kind'], number> = { unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, invalid: 400, accepted: 202, gone: 410, too_large: 413, unsupported_type: 415 }
-const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type' }
+const STATUS: Record<DomainError['kind'], number> = { unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, invalid: 400, accepted: 202, gone: 410, too_large: 413, unsupported_type: 415, rate_limited: 429 }
+const REASON: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' }
 
 /** An HTTP error whose message says what went wrong in plain words. */
 export function httpError(statusCode: number, message: string, data?: { fieldErrors?: Record<string, string[]> }) {

@@ -46,7 +46,7 @@ interface Connection {
 
 const isChatRoom = (room: string) => /^(community|group|direct):/.test(room)
 
-const ERROR_CODES: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid' }
+const ERROR_CODES: Record<string, ErrorCode> = { unauthenticated: 'unauthenticated', forbidden: 'forbidden', not_found: 'not_found', conflict: 'conflict', invalid: 'invalid', rate_limited: 'rate_limited' }
 
 function errorFrame(error: unknown, ref?: string): ServerFrame {
   if (error instanceof DomainError) return { type: 'error', code: ERROR_CODES[error.kind] ?? 'invalid', message: error.message, ref }
@@ -202,8 +202,8 @@ export class LiveHub {
       await this.domain.communities.visibleById(actor, id).catch(() => { throw new DomainError('not_found', 'Room not found') })
       return
     }
-    if (kind === 'user') {
-      if (!actor) throw new DomainError('unauthenticated', 'Sign in to follow your notifications')
+    if (kind === 'user' || kind === 'home') {
+      if (!actor) throw new DomainError('unauthenticated', kind === 'user' ? 'Sign in to follow your notifications' : 'Sign in to follow your home feed')
       if (actor.id !== id) throw new DomainError('not_found', 'Room not found')
       return
     }

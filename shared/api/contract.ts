@@ -7,10 +7,11 @@ import { handleParamsSchema, passwordChangeSchema, siteBanSchema, userSchema, us
 import { healthSchema } from '../schemas/health'
 import { batchRunRequestSchema, batchRunSchema, batchRunsSchema, cohortQuerySchema, cohortsSchema, liveSchema, scopeQuerySchema, seriesQuerySchema, seriesSchema, topQuerySchema, topSchema } from '../schemas/analytics'
 import { markReadSchema, muteSchema, notificationSchema, unreadCountSchema } from '../schemas/notification'
-import { banCreateSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
+import { banCreateSchema, banEntrySchema, banLiftSchema, banSchema, decisionReasonSchema, moderationSettingsSchema, moderationSettingsUpdateSchema, optionalNoteSchema, queueItemSchema, reportCreateSchema } from '../schemas/moderation'
 import { directStartSchema, messageEditSchema, messageParamsSchema, messageReactSchema, messageReactionParamsSchema, messageSchema, messageSearchHitSchema, messageSearchQuerySchema, messageSendSchema, roomParamsSchema, roomSchema } from '../schemas/chat'
 import { dismissSuggestionSchema, suggestionsQuerySchema, suggestionsSchema } from '../schemas/suggestion'
 import { attachmentSchema, mediaParamsSchema, mediaUsageSchema, uploadRequestSchema, uploadTicketSchema } from '../schemas/media'
+import { connectionEntrySchema, relationSchema } from '../schemas/connection'
 import { postCreateSchema, postEditSchema, postParamsSchema, postSchema, postVersionSchema, reactionCreateSchema, reactionParamsSchema, replyCreateSchema, searchHitSchema, searchQuerySchema, shareCreateSchema, shareResultSchema } from '../schemas/post'
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'put' | 'delete'
@@ -49,6 +50,16 @@ export const api = {
   getUser: route({ method: 'get', path: '/api/users/{handle}', summary: 'A user\'s profile', tag: 'users', auth: false, params: handleParamsSchema, response: userSchema }),
   updateUser: route({ method: 'patch', path: '/api/users/{handle}', summary: 'Edit your own profile', tag: 'users', auth: true, params: handleParamsSchema, body: userUpdateSchema, response: userSchema }),
 
+  relation: route({ method: 'get', path: '/api/users/{handle}/relation', summary: 'A person\'s follower and following counts, and how you stand to them', tag: 'connections', auth: false, params: handleParamsSchema, response: relationSchema }),
+  followers: route({ method: 'get', path: '/api/users/{handle}/followers', summary: 'Who follows a person, newest first', tag: 'connections', auth: false, params: handleParamsSchema, query: listQuery, response: pageOf(connectionEntrySchema) }),
+  following: route({ method: 'get', path: '/api/users/{handle}/following', summary: 'Whom a person follows, newest first', tag: 'connections', auth: false, params: handleParamsSchema, query: listQuery, response: pageOf(connectionEntrySchema) }),
+  follow: route({ method: 'post', path: '/api/users/{handle}/follow', summary: 'Follow a person (not yourself, nobody you blocked or who blocked you; rate limited)', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unfollow: route({ method: 'delete', path: '/api/users/{handle}/follow', summary: 'Stop following a person', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  block: route({ method: 'post', path: '/api/users/{handle}/block', summary: 'Block a person: no follows, messages or mentions between you, and neither sees the other\'s posts', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unblock: route({ method: 'delete', path: '/api/users/{handle}/block', summary: 'Lift a block', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  mute: route({ method: 'post', path: '/api/users/{handle}/mute', summary: 'Mute a person: their posts leave your feeds, their doings your notifications', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+  unmute: route({ method: 'delete', path: '/api/users/{handle}/mute', summary: 'Lift a mute', tag: 'connections', auth: true, params: handleParamsSchema, response: relationSchema }),
+
   listGroups: route({ method: 'get', path: '/api/groups', summary: 'The groups you belong to', tag: 'groups', auth: true, query: listQuery, response: pageOf(groupSchema) }),
   createGroup: route({ method: 'post', path: '/api/groups', summary: 'Create a group you own', tag: 'groups', auth: true, body: groupCreateSchema, response: groupSchema, status: 201 }),
   getGroup: route({ method: 'get', path: '/api/groups/{id}', summary: 'A group you belong to', tag: 'groups', auth: true, params: groupParamsSchema, response: groupSchema }),
@@ -71,6 +82,7 @@ export const api = {
   communityAudit: route({ method: 'get', path: '/api/communities/{slug}/audit', summary: 'The community\'s audit log of moderator and admin actions, newest first (owners and site admins)', tag: 'communities', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(auditEntrySchema) }),
   muteCommunity: route({ method: 'post', path: '/api/communities/{slug}/mute', summary: 'Mute or unmute a community\'s new-post notifications', tag: 'communities', auth: true, params: slugParamsSchema, body: muteSchema, response: z.object({ muted: z.boolean() }) }),
 
+  homeFeed: route({ method: 'get', path: '/api/me/feed', summary: 'Your home feed: posts of the communities you joined and the people you follow, newest first', tag: 'posts', auth: true, query: listQuery, response: pageOf(postSchema) }),
   feed: route({ method: 'get', path: '/api/communities/{slug}/posts', summary: 'A community\'s posts, newest first', tag: 'posts', auth: false, params: slugParamsSchema, query: listQuery, response: pageOf(postSchema) }),
   createPost: route({ method: 'post', path: '/api/communities/{slug}/posts', summary: 'Post in a community you belong to', tag: 'posts', auth: true, params: slugParamsSchema, body: postCreateSchema, response: postSchema, status: 201 }),
   getPost: route({ method: 'get', path: '/api/posts/{id}', summary: 'A post or reply', tag: 'posts', auth: false, params: postParamsSchema, response: postSchema }),
@@ -91,6 +103,8 @@ export const api = {
   moderationSettings: route({ method: 'get', path: '/api/communities/{slug}/moderation/settings', summary: 'The community\'s word list, flag handling and reaction thresholds (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, response: moderationSettingsSchema }),
   updateModerationSettings: route({ method: 'patch', path: '/api/communities/{slug}/moderation/settings', summary: 'Change the moderation settings (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: moderationSettingsUpdateSchema, response: moderationSettingsSchema }),
   banMember: route({ method: 'post', path: '/api/communities/{slug}/bans', summary: 'Mute or ban someone from the community, for hours or for good (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, body: banCreateSchema, response: banSchema, status: 201 }),
+  listBans: route({ method: 'get', path: '/api/communities/{slug}/bans', summary: 'The community\'s bans and mutes: on whom, by whom, why, until when, and whether in force (moderators)', tag: 'moderation', auth: true, params: slugParamsSchema, query: listQuery, response: pageOf(banEntrySchema) }),
+  liftBan: route({ method: 'post', path: '/api/communities/{slug}/bans/{userId}/lift', summary: 'Lift a ban or mute before it ends, with an optional reason (moderators)', tag: 'moderation', auth: true, params: memberParamsSchema, body: banLiftSchema, response: null, status: 204 }),
   approvePost: route({ method: 'post', path: '/api/posts/{id}/approve', summary: 'Approve a post awaiting approval (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, response: postSchema }),
   rejectPost: route({ method: 'post', path: '/api/posts/{id}/reject', summary: 'Reject a post awaiting approval, with a reason (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: decisionReasonSchema, response: postSchema }),
   dismissFlag: route({ method: 'post', path: '/api/posts/{id}/dismiss', summary: 'Dismiss a flag: a hidden post is shown again (moderators)', tag: 'moderation', auth: true, params: postParamsSchema, body: optionalNoteSchema, response: postSchema }),

@@ -6,12 +6,12 @@ import { idSchema } from '../schemas/common'
 /**
  * The websocket protocol, shared by the browser and the server. Every frame is one JSON object
  * with a `type`. Rooms that carry live updates besides chat rooms:
- * `posts:<communityId>` (new posts, replies and counts in a community) and `user:<userId>`
- * (a person's own notifications).
+ * `posts:<communityId>` (new posts, replies and counts in a community), `user:<userId>`
+ * (a person's own notifications) and `home:<userId>` (new posts for a person's home feed).
  */
 export const liveRoomSchema = z.union([
   roomIdSchema,
-  z.string().max(80).regex(/^(posts|user):[A-Za-z0-9_-]{1,64}$/, 'not a room'),
+  z.string().max(80).regex(/^(posts|user|home):[A-Za-z0-9_-]{1,64}$/, 'not a room'),
 ])
 export type LiveRoom = z.infer<typeof liveRoomSchema>
 

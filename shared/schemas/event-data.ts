@@ -58,5 +58,13 @@ export const eventDataSchemas: Record<string, z.ZodType> = {
   'c18n.media.processed': z.object({ id, width: z.number().int().positive(), height: z.number().int().positive(), blurhash: text(100), detectedType: text(100), renditions: z.object({ small: text(300), large: text(300) }) }),
   'c18n.media.rejected': z.object({ id, reason: text(500) }),
   'c18n.media.deleted': z.object({ id, reason: z.enum(['post_deleted', 'post_removed', 'message_deleted', 'expired']) }),
+  // Connections between people: each change an event, each event an immutable version.
+  'c18n.connection.followed': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unfollowed': z.object({ userId: id, targetId: id }),
+  'c18n.connection.blocked': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unblocked': z.object({ userId: id, targetId: id }),
+  'c18n.connection.muted': z.object({ userId: id, targetId: id }),
+  'c18n.connection.unmuted': z.object({ userId: id, targetId: id }),
+  'c18n.member.unbanned': z.object({ communityId: id, userId: id, reason: text(500) }),
   'c18n.community.moderation_changed': z.object({ id, settings: moderationSettingsSchema }),
 }

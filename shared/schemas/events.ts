@@ -16,7 +16,7 @@ export const cloudEventSchema = z.object({
 export type CloudEvent<T = Record<string, unknown>> = Omit<z.infer<typeof cloudEventSchema>, 'data'> & { data: T }
 
 /** The aggregates; each has its topic `c18n.<aggregate>` and a dead-letter topic beside it. */
-export const AGGREGATES = ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions', 'media'] as const
+export const AGGREGATES = ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions', 'media', 'connections'] as const
 export type Aggregate = typeof AGGREGATES[number]
 /**
  * Topics are `c18n.<aggregate>`. C18N_TOPIC_NAMESPACE replaces `c18n` so that test runs on a

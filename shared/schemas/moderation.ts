@@ -65,3 +65,12 @@ export const banSchema = z.object({
   communityId: z.string(), userId: z.string(), mode: z.enum(['mute', 'ban']), until: z.string().nullable(), reason: z.string(), at: z.string(),
 })
 export type Ban = z.infer<typeof banSchema>
+
+/** A ban or mute as the moderators' list shows it: on whom, by whom, and whether it is still in force. */
+export const banEntrySchema = banSchema.extend({
+  user: userSummarySchema,
+  by: userSummarySchema.nullable(),
+  active: z.boolean(),
+})
+export type BanEntry = z.infer<typeof banEntrySchema>
+export const banLiftSchema = z.object({ reason: reason.optional() }).strict()

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { userSummarySchema } from './user'
 
-export const notificationTypeSchema = z.enum(['new_post', 'reply', 'reaction', 'mention', 'share', 'moderation', 'decision'])
+export const notificationTypeSchema = z.enum(['new_post', 'reply', 'reaction', 'mention', 'share', 'moderation', 'decision', 'follow'])
 
 export const notificationSchema = z.object({
   id: z.string(),

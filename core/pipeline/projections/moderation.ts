@@ -24,9 +24,12 @@ export interface QueueItemDoc {
 }
 
 export interface BanDoc { _id: string, communityId: string, userId: string, mode: 'mute' | 'ban', until: string | null, reason: string, at: string, byId: string | null }
+/** One immutable version of a ban: imposed, or lifted early (with why and by whom). */
+export interface BanVersionDoc extends Omit<BanDoc, '_id'> { _id: string, lifted: boolean }
 
 export const queue = (store: DocumentStore) => store.collection<QueueItemDoc>('moderation_queue')
 export const bans = (store: DocumentStore) => store.collection<BanDoc>('bans')
+export const banVersions = (store: DocumentStore) => store.collection<BanVersionDoc>('ban_versions')
 export const reports = (store: DocumentStore) => store.collection<{ _id: string, postId: string, communityId: string, userId: string, reason: string, at: string }>('reports')
 export const moderationSettings = (store: DocumentStore) => store.collection<{ _id: string, settings: Record<string, unknown>, updatedAt: string }>('moderation_settings')
 const posts = (store: DocumentStore) => store.collection<PostDoc>('posts')
@@ -114,8 +117,17 @@ export const moderationProjections: Record<string, Projection> = {
     await close(store, current._id, 'removed', event.time)
     return applied
   },
-  'c18n.member.banned': async ({ data, time, actorid }, store) => {
-    await bans(store).replaceOne({ _id: `${data.communityId}:${data.userId}`, communityId: data.communityId, userId: data.userId, mode: data.mode, until: data.until, reason: data.reason, at: time, byId: actorid ?? null })
+  'c18n.member.banned': async ({ id, data, time, actorid }, store) => {
+    const ban: BanDoc = { _id: `${data.communityId}:${data.userId}`, communityId: data.communityId, userId: data.userId, mode: data.mode, until: data.until, reason: data.reason, at: time, byId: actorid ?? null }
+    await insertOnce(store, 'ban_versions', { ...ban, _id: id, lifted: false } satisfies BanVersionDoc)
+    await bans(store).replaceOne(ban)
+    return applied
+  },
+  'c18n.member.unbanned': async ({ id, data, time, actorid }, store) => {
+    const current = await bans(store).findOne({ _id: `${data.communityId}:${data.userId}` })
+    if (!current) return (await banVersions(store).findOne({ _id: id })) ? applied : rejected('There is no ban or mute to lift')
+    await insertOnce(store, 'ban_versions', { ...current, _id: id, at: time, byId: actorid ?? null, reason: data.reason, lifted: true } satisfies BanVersionDoc)
+    await bans(store).deleteOne({ _id: current._id })
     return applied
   },
   'c18n.community.moderation_changed': async ({ data, time }, store) => {
