@@ -48,6 +48,7 @@ const members = extras.slice(0, 8)
 const outsiders = extras.slice(8)
 // "Sign out everywhere" ends every session of its caller: it runs as a person no other operation uses.
 const leaver = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[12].handle)
+const passwordChanger = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[14].handle)
 const bannable = directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[13].handle
 
 // Grace owns both communities and Alan moderates them: owner-only routes run as Grace,
@@ -99,6 +100,10 @@ const groupRooms = groups.map(g => `group:${g.id}`)
 const doomedGroups = []
 for (let i = 0; i < 3; i++) doomedGroups.push(await grace.call('POST', '/api/groups', { name: `Fuzz group to delete ${i}`, memberHandles: ['alan'] }))
 
+// Uploads asked for and never sent: confirming one answers that its bytes are missing, not "unknown".
+const uploads = []
+for (let i = 0; i < 3; i++) uploads.push(await grace.call('POST', '/api/media/uploads', { filename: `fuzz-${i}.png`, contentType: 'image/png', size: 1000 + i }))
+
 const slugs = ['fuzz-home', 'fuzz-review']
 const ids = {
   slug: slugs,
@@ -125,6 +130,7 @@ const ids = {
   group: groups.map(g => g.id),
   doomedGroup: doomedGroups.map(g => g.id),
   communityId: [home.id, review.id],
+  upload: uploads.map(u => u.media.id),
 }
 
 const q = JSON.stringify
@@ -160,7 +166,10 @@ const operations = [
   operation(['startDirect'], grace, { 'body.handles[*]': 'handle' }),
   operation(['dismissSuggestion'], grace, { 'body.id': 'communityId' }),
   operation(['analyticsSeries', 'analyticsTop', 'analyticsCohorts', 'analyticsLive', 'analyticsRuns', 'analyticsRunBatch'], ada, { 'query.community': 'slug' }),
-  operation(['signOutEverywhere', 'changePassword'], leaver),
+  operation(['signOutEverywhere'], leaver),
+  // A password change that works would end its caller's sessions too: another person of its own.
+  operation(['changePassword'], passwordChanger),
+  operation(['confirmUpload'], grace, { 'path.id': 'upload' }),
   // A ban from the site ends its target's sessions: it falls on a person no other operation uses.
   operation(['siteBan', 'liftSiteBan'], ada, { 'path.handle': 'bannable' }),
   operation(['search'], grace, { 'query.community': 'slug', 'query.author': 'handle', 'query.cursor': 'offsetCursor' }),

@@ -1,6 +1,6 @@
 // The pipeline benchmark on the real local stack, in one run (figures, not a timed test):
 //   1. raw baseline: plain kafkajs producing recorded c18n events (same sizes and keys) with batched sends,
-//      consumed by nine eachBatch groups that only parse and commit;
+//      consumed by eachBatch groups, one per worker group, that only parse and commit;
 //   2. the same through c18n's own Kafka adapter (group-commit producer, subscribeBatch) with empty handlers;
 //   3. the whole pipeline, open loop: fixed arrival rates of a realistic mix (posts, replies, reactions,
 //      shares, chat messages) from many users across many communities, latency measured from each
@@ -54,18 +54,20 @@ const NS = `c18n-bench${Date.now().toString(36)}`
 const TAG = Date.now().toString(36).slice(-5)
 const DB = `c18n-bench-${TAG}`
 const PREFIX = `c18n-bench-${TAG}-`
-const AGGREGATES = ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions']
+const AGGREGATES = ['users', 'groups', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages', 'suggestions', 'media', 'connections']
 const applied = list => list.map(a => `${NS}.${a}.applied`)
 // Each consumer group and its topics, as workers/consumers.ts subscribes them.
 const JOBS = {
   'persister': AGGREGATES.map(a => `${NS}.${a}`),
   'cacher': applied(['users', 'posts', 'reactions', 'shares', 'messages']),
   'indexer': applied(['users', 'communities', 'posts', 'messages']),
-  'notifier': applied(['posts', 'reactions', 'shares']),
+  'notifier': applied(['posts', 'reactions', 'shares', 'connections']),
   'flagger': applied(['posts', 'reactions']),
   'analytics': applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']),
   'live': [`${NS}.messages`],
-  'live-posts': applied(['posts', 'reactions', 'shares']),
+  'live-posts': applied(['posts', 'reactions', 'shares', 'media']),
+  'media': applied(['media', 'posts', 'messages']),
+  'home-live': applied(['posts', 'connections', 'memberships']),
 }
 // The mix, in shares of the arrivals.
 const MIX = [['post', 0.2], ['reply', 0.15], ['reaction', 0.35], ['share', 0.1], ['chat', 0.2]]
@@ -434,9 +436,9 @@ async function main() {
   const events = recordedEvents(RAW_EVENTS, COMMUNITIES)
   log(`${events.length} recorded events of ${Math.round(events.reduce((s, e) => s + e.value.length, 0) / events.length)} bytes on average`)
   const raw = await rawBaseline(brokers, events)
-  log(`raw kafkajs: ${f0(raw.rate)} events/s through nine groups (produced at ${f0(raw.produceRate)}/s)`)
+  log(`raw kafkajs: ${f0(raw.rate)} events/s through ${Object.keys(JOBS).length} groups (produced at ${f0(raw.produceRate)}/s)`)
   const adapter = await adapterBaseline(KafkaEventBus, brokers, events)
-  log(`c18n adapter: ${f0(adapter.rate)} events/s through nine groups (produced at ${f0(adapter.produceRate)}/s)`)
+  log(`c18n adapter: ${f0(adapter.rate)} events/s through ${Object.keys(JOBS).length} groups (produced at ${f0(adapter.produceRate)}/s)`)
   if (args['baselines-only']) {
     console.log(`raw kafkajs ${f0(raw.rate)} events/s; c18n adapter ${f0(adapter.rate)} events/s (${f0((adapter.rate / raw.rate) * 100)}% of raw); load average ${os.loadavg().map(v => v.toFixed(2)).join(' ')}`)
     return
