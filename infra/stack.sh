@@ -585,8 +585,10 @@ start_redis() {
 start_s3() {
   local dir="$STATE/s3"
   mkdir -p "$dir/data"
+  # Browsers PUT uploads straight to the store with presigned URLs (the signature is the
+  # permission), so the store answers CORS for the app's pages; C18N_S3_CORS_ORIGIN narrows it.
   ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
-    spawn s3 "$VERSITYGW_HOME/bin/versitygw" --port "$HOST:$S3_PORT" posix "$dir/data"
+    spawn s3 "$VERSITYGW_HOME/bin/versitygw" --port "$HOST:$S3_PORT" --cors-allow-origin "${C18N_S3_CORS_ORIGIN:-*}" posix "$dir/data"
 }
 
 # Spark daemons: spark-class execs the JVM, so the pid file names the daemon itself. SPARK_LOCAL_IP keeps
