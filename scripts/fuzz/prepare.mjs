@@ -49,6 +49,9 @@ const outsiders = extras.slice(8)
 // "Sign out everywhere" ends every session of its caller: it runs as a person no other operation uses.
 const leaver = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[12].handle)
 const passwordChanger = await signIn(directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[14].handle)
+// People Grace follows, blocks and mutes (no other operation uses them), followed, blocked and muted
+// once already so that taking each back can succeed too.
+const connectable = directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle)).slice(15, 19).map(u => u.handle)
 const bannable = directory.filter(u => !['ada', 'grace', 'alan', 'katherine'].includes(u.handle))[13].handle
 
 // Grace owns both communities and Alan moderates them: owner-only routes run as Grace,
@@ -100,9 +103,19 @@ const groupRooms = groups.map(g => `group:${g.id}`)
 const doomedGroups = []
 for (let i = 0; i < 3; i++) doomedGroups.push(await grace.call('POST', '/api/groups', { name: `Fuzz group to delete ${i}`, memberHandles: ['alan'] }))
 
-// Uploads asked for and never sent: confirming one answers that its bytes are missing, not "unknown".
+// Uploads with their bytes sent, for the confirm to accept once each (and refuse after).
 const uploads = []
-for (let i = 0; i < 3; i++) uploads.push(await grace.call('POST', '/api/media/uploads', { filename: `fuzz-${i}.png`, contentType: 'image/png', size: 1000 + i }))
+for (let i = 0; i < 3; i++) {
+  const bytes = Buffer.alloc(1000 + i, i)
+  const ticket = await grace.call('POST', '/api/media/uploads', { filename: `fuzz-${i}.png`, contentType: 'image/png', size: bytes.length })
+  const put = await fetch(new URL(ticket.upload.url, base), { method: 'PUT', body: bytes, headers: { ...ticket.upload.headers, cookie: `next-auth.session-token=${grace.session}`, origin: base } })
+  if (!put.ok) throw new Error(`upload of fuzz-${i}.png answered ${put.status}`)
+  uploads.push(ticket)
+}
+
+for (const handle of connectable.slice(0, 2)) await grace.call('POST', `/api/users/${handle}/follow`, {})
+await grace.call('POST', `/api/users/${connectable[2]}/block`, {})
+await grace.call('POST', `/api/users/${connectable[3]}/mute`, {})
 
 const slugs = ['fuzz-home', 'fuzz-review']
 const ids = {
@@ -131,6 +144,9 @@ const ids = {
   doomedGroup: doomedGroups.map(g => g.id),
   communityId: [home.id, review.id],
   upload: uploads.map(u => u.media.id),
+  // The demo password, so that a generated change can succeed (it ends that person's sessions only).
+  demoPassword: ['c18n-demo'],
+  connectable,
 }
 
 const q = JSON.stringify
@@ -168,8 +184,9 @@ const operations = [
   operation(['analyticsSeries', 'analyticsTop', 'analyticsCohorts', 'analyticsLive', 'analyticsRuns', 'analyticsRunBatch'], ada, { 'query.community': 'slug' }),
   operation(['signOutEverywhere'], leaver),
   // A password change that works would end its caller's sessions too: another person of its own.
-  operation(['changePassword'], passwordChanger),
+  operation(['changePassword'], passwordChanger, { 'body.currentPassword': 'demoPassword' }),
   operation(['confirmUpload'], grace, { 'path.id': 'upload' }),
+  operation(['follow', 'unfollow', 'block', 'unblock', 'mute', 'unmute', 'relation', 'followers', 'following'], grace, { 'path.handle': 'connectable' }),
   // A ban from the site ends its target's sessions: it falls on a person no other operation uses.
   operation(['siteBan', 'liftSiteBan'], ada, { 'path.handle': 'bannable' }),
   operation(['search'], grace, { 'query.community': 'slug', 'query.author': 'handle', 'query.cursor': 'offsetCursor' }),
