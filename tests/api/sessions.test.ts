@@ -22,7 +22,8 @@ function copyOf(client: ApiClient) {
 
 /**
  * A generated demo person from the front of the directory, for changes that stay (a new password,
- * a ban): the connection and home-feed suites take theirs from the end, the rest the named accounts.
+ * a ban): the connection and home-feed suites take theirs from the end, the system test signs in as
+ * the first, the rest use the named accounts.
  */
 async function firstGenerated(index: number): Promise<string> {
   const directory = await new ApiClient(baseURL()).get('/api/users?limit=100')
@@ -82,7 +83,7 @@ describe('sessions that end', () => {
 
   it('changes a password only with the current one, and the change ends every session', async () => {
     // A directory account no other test signs in as: its password changes for good.
-    const handle = await firstGenerated(0)
+    const handle = await firstGenerated(5)
     const [here, there] = [await new ApiClient(baseURL()).signIn(handle), await new ApiClient(baseURL()).signIn(handle)]
 
     const wrong = await here.post('/api/me/password', { currentPassword: 'not-my-password', newPassword: 'a much longer secret' })
@@ -130,7 +131,7 @@ describe('sessions that end', () => {
   })
 
   it('bans a person from the whole site: every session and connection ends, signing in is refused until lifted', async () => {
-    const handle = await firstGenerated(1)
+    const handle = await firstGenerated(6)
     const [ada, grace] = [await new ApiClient(baseURL()).signIn('ada'), await new ApiClient(baseURL()).signIn('grace')]
     const victim = await new ApiClient(baseURL()).signIn(handle)
     const socket = await LiveClient.connect(baseURL(), { cookie: victim.cookieHeader })
