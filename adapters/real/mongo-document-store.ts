@@ -1,6 +1,7 @@
 import { type Collection as MongoCollection, type Db, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb'
 import type { Collection, Doc, DocumentStore, Filter, FindOptions, Sort, Update } from '../../core/ports/document-store'
 import { DuplicateKeyError } from '../../core/ports/document-store'
+import { combine, expandIdIn } from './in-expansion'
 
 const DUPLICATE_KEY = 11000
 
@@ -12,7 +13,19 @@ function rethrow(name: string, key: string, error: unknown): never {
 }
 
 class MongoBackedCollection<T extends Doc> implements Collection<T> {
-  constructor(private readonly name: string, private readonly collection: MongoCollection<T>) {}
+  constructor(
+    private readonly name: string,
+    private readonly collection: MongoCollection<T>,
+    /** FerretDB: a short `$in` on `_id` goes as index lookups (see in-expansion.ts). */
+    private readonly expandIn: boolean,
+  ) {}
+
+  /** The documents a short `_id: {$in}` filter matches, one index lookup each; null if not such a filter. */
+  private async lookups(filter: Filter): Promise<T[] | null> {
+    const parts = this.expandIn ? expandIdIn(filter) : null
+    if (!parts) return null
+    return (await Promise.all(parts.map(part => this.collection.findOne(part as never)))).filter(doc => doc !== null) as T[]
+  }
 
   async insertOne(doc: T) {
     // The driver adds _id to the object it is given; callers keep theirs untouched.
@@ -20,18 +33,27 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   async insertMissing(docs: T[]) {
-    if (!docs.length) return 0
+    if (!docs.length) return []
     try {
-      return (await this.collection.insertMany(docs.map(doc => ({ ...doc })) as never, { ordered: false })).insertedCount
+      await this.collection.insertMany(docs.map(doc => ({ ...doc })) as never, { ordered: false })
+      return docs.map(doc => doc._id)
     }
     catch (error) {
       // Unordered: every document but the duplicates went in; only other errors are failures.
       if (error instanceof MongoBulkWriteError) {
         const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]
-        if (errors.every(e => e.code === DUPLICATE_KEY)) return error.insertedCount
+        if (errors.every(e => e.code === DUPLICATE_KEY)) {
+          const skipped = new Set(errors.map(e => e.index))
+          return docs.filter((_, i) => !skipped.has(i)).map(doc => doc._id)
+        }
       }
       throw error
     }
+  }
+
+  async incrementMany(increments: Array<{ _id: string, inc: Record<string, number> }>) {
+    if (!increments.length) return
+    await this.collection.bulkWrite(increments.map(({ _id, inc }) => ({ updateOne: { filter: { _id } as never, update: { $inc: inc } as never } })), { ordered: false })
   }
 
   async replaceMany(docs: T[]) {
@@ -46,6 +68,8 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}) {
+    const found = await this.lookups(filter)
+    if (found) return combine([found], options)
     let cursor = this.collection.find(filter as never)
     if (options.sort) cursor = cursor.sort(options.sort)
     if (options.skip) cursor = cursor.skip(options.skip)
@@ -60,6 +84,8 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   async count(filter: Filter) {
+    const found = await this.lookups(filter)
+    if (found) return found.length
     return this.collection.countDocuments(filter as never)
   }
 
@@ -94,6 +120,7 @@ export class MongoDocumentStore implements DocumentStore {
   readonly kind = 'mongodb'
   private readonly client: MongoClient
   private db!: Db
+  private isFerretDb = false
 
   constructor(readonly uri: string) {
     this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 })
@@ -103,10 +130,12 @@ export class MongoDocumentStore implements DocumentStore {
     await this.client.connect()
     this.db = this.client.db()
     await this.db.command({ ping: 1 })
+    // FerretDB says so in buildInfo; its query planner is unlike MongoDB's (see in-expansion.ts).
+    this.isFerretDb = 'ferretdbVersion' in await this.db.admin().command({ buildInfo: 1 })
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
-    return new MongoBackedCollection<T>(name, this.db.collection<T>(name))
+    return new MongoBackedCollection<T>(name, this.db.collection<T>(name), this.isFerretDb)
   }
 
   async dropDatabase() {

@@ -53,6 +53,16 @@ export function documentStoreContract(label: string, open: () => Promise<Documen
       expect(streamed).toEqual(['c', 'b'])
     })
 
+    it('answers an $in on ids with the other conditions, sort, skip, limit and count applied', async () => {
+      await seed()
+      const some = { _id: { $in: ['c', 'a', 'b', 'a', 'z'] } }
+      expect((await items().find(some, { sort: { n: -1 } })).map(i => i._id)).toEqual(['c', 'b', 'a'])
+      expect((await items().find({ ...some, flag: true }, { sort: { 'nested.k': 1 } })).map(i => i._id)).toEqual(['c', 'a'])
+      expect((await items().find(some, { sort: { flag: -1, n: 1 }, skip: 1, limit: 1 })).map(i => i._id)).toEqual(['c'])
+      expect(await items().count({ ...some, name: { $ne: 'beta' } })).toBe(2)
+      expect(await items().find({ _id: { $in: [] } })).toEqual([])
+    })
+
     it('applies $set, $inc, $addToSet and $pull and returns the document after the update', async () => {
       await seed()
       const after = await items().updateOne({ _id: 'a' }, { $set: { 'name': 'ALPHA', 'nested.k': 'uno' }, $inc: { n: 5 } })
@@ -91,10 +101,14 @@ export function documentStoreContract(label: string, open: () => Promise<Documen
         { _id: 'm2', name: 'many two', n: 11, tags: [], flag: false },
         { _id: 'm1', name: 'many one again', n: 12, tags: [], flag: false },
       ])
-      expect(inserted).toBe(2)
+      expect(inserted).toEqual(['m1', 'm2'])
       expect((await items().findOne({ _id: 'a' }))!.name).toBe('alpha')
       expect((await items().findOne({ _id: 'm1' }))!.name).toBe('many one')
-      expect(await items().insertMissing([])).toBe(0)
+      expect(await items().insertMissing([])).toEqual([])
+      await items().incrementMany([{ _id: 'm1', inc: { n: 5 } }, { _id: 'm2', inc: { 'n': -1, 'counts.like': 2 } }, { _id: 'nobody', inc: { n: 1 } }])
+      expect(await items().findOne({ _id: 'm1' })).toMatchObject({ n: 15 })
+      expect(await items().findOne({ _id: 'm2' })).toMatchObject({ n: 10, counts: { like: 2 } })
+      expect(await items().findOne({ _id: 'nobody' })).toBeNull()
       await items().replaceMany([{ _id: 'a', name: 'replaced', n: 0, tags: [], flag: true }, { _id: 'm3', name: 'new', n: 13, tags: [], flag: true }])
       expect((await items().findOne({ _id: 'a' }))!.name).toBe('replaced')
       expect(await items().count({})).toBe(6)
