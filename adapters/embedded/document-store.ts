@@ -71,9 +71,13 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async insertMissing(docs: T[]) {
-    if (!docs.length) return 0
+    if (!docs.length) return []
     const insert = this.db.prepare(`INSERT OR IGNORE INTO ${this.table} (id, doc) VALUES (?, ?)`)
-    return inTransaction(this.db, () => docs.reduce((n, doc) => n + Number(insert.run(doc._id, JSON.stringify(doc)).changes), 0))
+    return inTransaction(this.db, () => docs.filter(doc => insert.run(doc._id, JSON.stringify(doc)).changes > 0).map(doc => doc._id))
+  }
+
+  async incrementMany(increments: Array<{ _id: string, inc: Record<string, number> }>) {
+    for (const { _id, inc } of increments) await this.updateOne({ _id }, { $inc: inc })
   }
 
   async replaceMany(docs: T[]) {

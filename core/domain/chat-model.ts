@@ -13,6 +13,21 @@ export interface MessageDoc {
   reactionCounts: Record<string, number>
 }
 
+/** What a `message.sent` event carries. */
+export interface MessageSentData {
+  id: string
+  roomId: string
+  authorId: string
+  parentId: string | null
+  body: string
+  attachments?: string[]
+}
+
+/** The message a `message.sent` event makes: stored by the persister, answered by the command at the ack. */
+export function messageOfSent(data: MessageSentData, time: string): MessageDoc {
+  return { _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {} }
+}
+
 export interface MessageVersionDoc {
   _id: string
   messageId: string

@@ -33,6 +33,33 @@ export interface PostDoc extends PostContent {
 /** Whether a post in this standing is hidden from everyone but its author and the moderators. */
 export const isHeld = (state: ModerationState | undefined) => state === 'pending' || state === 'rejected' || state === 'hidden'
 
+/** What a `post.created` event carries. */
+export interface PostCreatedData {
+  id: string
+  communityId: string
+  authorId: string
+  parentId: string | null
+  rootId: string
+  title: string
+  body: string
+  tags: string[]
+  moderation?: 'pending'
+  attachments?: string[]
+}
+
+/**
+ * The post a `post.created` event makes, as its first version: the persister stores it and the
+ * command answers with it at Kafka's ack, so both are the same document.
+ */
+export function postOfCreated(data: PostCreatedData, time: string): PostDoc {
+  const moderation: ModerationState = data.moderation === 'pending' ? 'pending' : 'published'
+  return {
+    _id: data.id, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post',
+    title: data.title, body: data.body, tags: data.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
+    moderation, held: isHeld(moderation), attachments: data.attachments ?? [],
+  }
+}
+
 /** One immutable version: the post as created, or as an edit or delete left it. */
 export interface PostVersionDoc extends PostContent {
   _id: string

@@ -21,19 +21,30 @@ async function applyOne(store: DocumentStore, event: CloudEvent): Promise<Outcom
   return project ? project(event, store) : rejected(`unknown event type ${event.type}`)
 }
 
+/** Ids looked up per query: few enough for a store to answer each by its index. */
+const LOOKUP_CHUNK = 64
+
+/** The log's records of these events, by id: short `$in` lookups, all at once. */
+async function recordsOf(store: DocumentStore, ids: string[]): Promise<Map<string, EventRecord>> {
+  const chunks = Array.from({ length: Math.ceil(ids.length / LOOKUP_CHUNK) }, (_, i) => ids.slice(i * LOOKUP_CHUNK, (i + 1) * LOOKUP_CHUNK))
+  const found = await Promise.all(chunks.map(chunk => eventLog(store).find({ _id: { $in: chunk } })))
+  return new Map(found.flat().map(r => [r._id, r]))
+}
+
 /**
- * The persister, a batch at a time: one query finds the events already recorded, runs of
- * high-volume events are applied in bulk (see projections/bulk.ts), the others one by one in
- * their order, then every new event becomes an immutable record of the log in one unordered
- * insert. Recording last makes the records the commit point: a crash in between applies the
- * (idempotent) effects again on redelivery. Last, what was applied is published on the applied
- * stream, for the events seen before too, so that a crash before publishing loses nothing.
+ * The persister, a batch at a time: runs of high-volume events are applied in bulk, with no
+ * read (see projections/bulk.ts: a redelivered one changes nothing and is counted afresh), the
+ * others one by one in their order, after one lookup of those among them already recorded (their
+ * outcome may depend on the state, so a redelivery answers what the first delivery did). Then
+ * every new event becomes an immutable record of the log in one unordered insert. Recording last
+ * makes the records the commit point: a crash in between applies the (idempotent) effects again
+ * on redelivery. Last, what was applied is published on the applied stream, for the events seen
+ * before too, so that a crash before publishing loses nothing.
  */
 export async function persistBatch(ports: { store: DocumentStore, bus: EventBus }, deliveries: Delivery[]) {
   const { store } = ports
   const log = eventLog(store)
-  const ids = [...new Set(deliveries.map(d => d.event.id))]
-  const known = new Map((await log.find({ _id: { $in: ids } })).map(r => [r._id, r]))
+  const known = await recordsOf(store, [...new Set(deliveries.filter(d => !BULK_TYPES.has(d.event.type)).map(d => d.event.id))])
   const outcomes = new Map<string, Omit<Applied, 'event'>>()
   for (const [id, record] of known) outcomes.set(id, { status: record.status, ...(record.reason ? { reason: record.reason } : {}) })
   const records: EventRecord[] = []

@@ -40,9 +40,10 @@ export interface Collection<T extends Doc> {
   insertOne(doc: T): Promise<void>
   /**
    * Inserts many documents in one unordered request; a document whose id (or unique key) is taken
-   * is skipped, not an error. Returns how many were inserted. For idempotent bulk writes.
+   * is skipped, not an error. Returns the ids of those inserted, in order: for idempotent bulk
+   * writes whose follow-up (a counter, say) must happen once per new document.
    */
-  insertMissing(docs: T[]): Promise<number>
+  insertMissing(docs: T[]): Promise<string[]>
   findOne(filter: Filter): Promise<T | null>
   find(filter: Filter, options?: FindOptions): Promise<T[]>
   /**
@@ -55,6 +56,8 @@ export interface Collection<T extends Doc> {
   updateOne(filter: Filter, update: Update): Promise<T | null>
   /** Inserts or replaces the whole document with this id. */
   replaceOne(doc: T): Promise<void>
+  /** Adds to numeric fields of each of these documents (by id), in one request; missing ones are left out. */
+  incrementMany(increments: Array<{ _id: string, inc: Record<string, number> }>): Promise<void>
   /** Inserts or replaces each of these documents, in one request. */
   replaceMany(docs: T[]): Promise<void>
   deleteOne(filter: Filter): Promise<boolean>

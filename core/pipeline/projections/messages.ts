@@ -1,8 +1,8 @@
 import type { DocumentStore } from '../../ports'
 import { DuplicateKeyError } from '../../ports'
 import { REACTION_KINDS } from '../../../shared/schemas/events'
-import type { ConversationDoc, MessageDoc, MessageReactionDoc, MessageVersionDoc, RoomActivityDoc } from '../../domain/chat-model'
-import { reactionId } from '../../domain/chat-model'
+import type { ConversationDoc, MessageDoc, MessageReactionDoc, MessageVersionDoc, RoomActivityDoc, MessageSentData } from '../../domain/chat-model'
+import { messageOfSent, reactionId } from '../../domain/chat-model'
 import type { Projection } from './types'
 import { applied, rejected } from './types'
 import { attachMediaToMessage } from './media'
@@ -38,10 +38,7 @@ export async function recountMessage(store: DocumentStore, messageId: string) {
 export const messageProjections: Record<string, Projection> = {
   'c18n.message.sent': async ({ id, data, time }, store) => {
     await insertOnce<MessageVersionDoc>(store, 'message_versions', { _id: id, messageId: data.id, roomId: data.roomId, at: time, body: data.body, deleted: false, editorId: data.authorId })
-    await insertOnce<MessageDoc>(store, 'messages', {
-      _id: data.id, roomId: data.roomId, authorId: data.authorId, parentId: data.parentId, body: data.body, deleted: false,
-      createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {},
-    })
+    await insertOnce<MessageDoc>(store, 'messages', messageOfSent(data as MessageSentData, time))
     if (data.attachments?.length) await attachMediaToMessage(store, data.attachments, { id: data.id, roomId: data.roomId, authorId: data.authorId })
     if (data.parentId) await recountMessage(store, data.parentId)
     const activity = store.collection<RoomActivityDoc>('room_activity')

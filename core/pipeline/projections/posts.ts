@@ -1,4 +1,4 @@
-import { type PostDoc, type PostVersionDoc, isHeld } from '../../domain/posts-model'
+import { type PostCreatedData, type PostVersionDoc, postOfCreated } from '../../domain/posts-model'
 import { insertOnce, materialise, posts, recount } from './post-writes'
 import type { Projection } from './types'
 import { applied, rejected } from './types'
@@ -13,11 +13,7 @@ export const postProjections: Record<string, Projection> = {
     const version: PostVersionDoc = { _id: id, postId: data.id, at: time, communityId: data.communityId, authorId: data.authorId, parentId: data.parentId, rootId: data.rootId, kind: data.parentId ? 'reply' : 'post', title: data.title, body: data.body, tags: data.tags, deleted: false, editorId: data.authorId, moderation }
     await insertOnce(store, 'post_versions', version)
     // A new post is its first version: written straight from the event, no query over the versions.
-    await insertOnce(store, 'posts', {
-      _id: data.id, communityId: version.communityId, authorId: version.authorId, parentId: version.parentId, rootId: version.rootId, kind: version.kind,
-      title: version.title, body: version.body, tags: version.tags, deleted: false, createdAt: time, updatedAt: time, version: 1, replyCount: 0, reactionCounts: {}, shareCount: 0,
-      moderation, held: isHeld(moderation), attachments: data.attachments ?? [],
-    } as PostDoc)
+    await insertOnce(store, 'posts', postOfCreated(data as PostCreatedData, time))
     if (data.attachments?.length) await attachMedia(store, data.attachments, { id: data.id, communityId: version.communityId, authorId: version.authorId })
     if (moderation === 'pending') await openApproval(store, event)
     if (data.parentId) {
