@@ -6,8 +6,8 @@ import { newEvent } from '../pipeline/events'
 import type { EventPublisher } from '../pipeline/publisher'
 import { renderMarkdown } from '../content/markdown'
 import { type Actor, isAdmin, requireActor } from './actor'
-import type { ConversationDoc, MessageDoc, RoomActivityDoc, RoomReadDoc } from './chat-model'
-import { reactionId, readId } from './chat-model'
+import type { ConversationDoc, MessageDoc, RoomActivityDoc, RoomReadDoc, MessageSentData } from './chat-model'
+import { messageOfSent, reactionId, readId } from './chat-model'
 import type { CommunityService } from './communities'
 import { DomainError, conflict, forbidden, notFound } from './errors'
 import { newId } from './ids'
@@ -129,6 +129,8 @@ export class ChatService {
   }
 
   private async toRoom(me: Actor, room: RoomAccess): Promise<Room> {
+    // Unread counts include what was accepted here for the room.
+    await this.publisher.settled(room.id)
     const [people, read, activity] = await Promise.all([
       this.users.byIds(room.participantIds),
       this.reads.findOne({ _id: readId(room.id, me.id) }),
@@ -194,6 +196,8 @@ export class ChatService {
   async history(actor: Actor | null, roomId: string, query: { cursor?: string, limit: number }): Promise<Page<Message>> {
     const me = requireActor(actor)
     await this.access(me, roomId)
+    // What was accepted here for the room shows up in the history read after it.
+    await this.publisher.settled(roomId)
     // The first page, the one every visit reads, comes from the cache when the room is there.
     const cached = query.cursor ? null : await new RoomCache(this.ports.cache).newest(roomId, query.limit)
     if (cached) return { items: await this.views(me, cached.items), nextCursor: cached.more && cached.items.length ? cursorAfter(cached.items.at(-1)!._id) : null }
@@ -201,8 +205,16 @@ export class ChatService {
     return { items: await this.views(me, page.items), nextCursor: page.nextCursor }
   }
 
-  private async message(me: Actor, id: string): Promise<{ doc: MessageDoc, room: RoomAccess }> {
+  /** The stored message, once the persister has it: one accepted here and not yet stored is awaited, not missing. */
+  private async found(id: string): Promise<MessageDoc | null> {
     const doc = await this.messages.findOne({ _id: id })
+    if (doc || !this.publisher.hasInFlight(id)) return doc
+    await this.publisher.settled(id)
+    return this.messages.findOne({ _id: id })
+  }
+
+  private async message(me: Actor, id: string): Promise<{ doc: MessageDoc, room: RoomAccess }> {
+    const doc = await this.found(id)
     if (!doc) throw notFound('Message')
     const room = await this.access(me, doc.roomId).catch(() => { throw notFound('Message') })
     return { doc, room }
@@ -237,7 +249,7 @@ export class ChatService {
     if (room.kind === 'direct') await this.notBlocked(me, room.participantIds)
     const parentId = input.parentId ?? null
     if (parentId) {
-      const parent = await this.messages.findOne({ _id: parentId })
+      const parent = await this.found(parentId)
       if (!parent || parent.roomId !== roomId) throw new DomainError('invalid', 'The message replied to is not in this room', { parentId: ['not a message of this room'] })
       if (parent.deleted) throw conflict('That message was deleted: it takes no replies')
     }
@@ -246,9 +258,17 @@ export class ChatService {
       if (!this.media) throw conflict('Attachments are not available')
       attachments = { attachments: await this.media.attachable(me, input.attachments) }
     }
-    const id = newId()
-    await this.publisher.commit(newEvent('messages', 'message.sent', id, roomId, { id, roomId, authorId: me.id, parentId, body: input.body, ...attachments }, me.id))
-    return this.current(me, id)
+    const data: MessageSentData = { id: newId(), roomId, authorId: me.id, parentId, body: input.body, ...attachments }
+    const pending = newEvent('messages', 'message.sent', data.id, roomId, { ...data }, me.id)
+    // Files are linked to the message by the persister: with some, the answer waits to show them.
+    if (data.attachments?.length) {
+      await this.publisher.commit(pending)
+      return this.current(me, data.id)
+    }
+    // Without, nothing downstream rejects it: answered at Kafka's ack from the event, and the
+    // author's next request waits until the room's cached history holds it.
+    await this.publisher.accept(pending, () => this.writeThrough(data.id))
+    return (await this.views(me, [messageOfSent(data, pending.event.time)]))[0]!
   }
 
   async edit(actor: Actor | null, id: string, body: string): Promise<Message> {

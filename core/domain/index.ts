@@ -1,4 +1,5 @@
 import type { Ports } from '../ports'
+import type { Actor } from './actor'
 import { AGGREGATES, dlqOf, topicOf } from '../../shared/schemas/events'
 import { CommunityService } from './communities'
 import { GroupService } from './groups'
@@ -33,6 +34,27 @@ export interface DomainOptions {
   media?: MediaSettings
 }
 
+const isActor = (value: unknown): value is Actor => !!value && typeof value === 'object' && typeof (value as Actor).id === 'string' && ((value as Actor).role === 'user' || (value as Actor).role === 'admin')
+
+/**
+ * Read-your-writes for every caller (HTTP routes, websocket frames, jobs): a service call made
+ * for a person (an actor first) waits while a write of theirs accepted at Kafka's ack is still
+ * being applied (see EventPublisher.accept). With nothing in flight the call goes straight through.
+ */
+function causalFor(publisher: EventPublisher) {
+  return <T extends object>(service: T): T => new Proxy(service, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const [actor] = args
+        if (isActor(actor) && publisher.hasInFlight(actor.id)) return publisher.settled(actor.id).then(() => value.apply(target, args))
+        return value.apply(target, args)
+      }
+    },
+  })
+}
+
 /** The domain services wired to one set of ports. */
 export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const now = options.now ?? Date.now
@@ -53,24 +75,25 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const sessions = new SessionService(ports)
   const connections = new ConnectionService(ports, users, publisher, now)
   const home = new HomeFeedService(ports, posts)
+  const causal = causalFor(publisher)
   return {
     ports,
     publisher,
-    users,
-    groups,
-    communities,
-    posts,
-    search,
-    notifications,
-    moderation,
-    analytics,
-    chat,
-    suggestions,
-    audit,
-    sessions,
-    media,
-    connections,
-    home,
+    users: causal(users),
+    groups: causal(groups),
+    communities: causal(communities),
+    posts: causal(posts),
+    search: causal(search),
+    notifications: causal(notifications),
+    moderation: causal(moderation),
+    analytics: causal(analytics),
+    chat: causal(chat),
+    suggestions: causal(suggestions),
+    audit: causal(audit),
+    sessions: causal(sessions),
+    media: causal(media),
+    connections: causal(connections),
+    home: causal(home),
     async setup() {
       // Each source topic has its applied stream beside it, as many partitions, and dead letters for both.
       await ports.bus.ensureTopics(AGGREGATES.flatMap(a => [

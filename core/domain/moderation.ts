@@ -62,7 +62,7 @@ export class ModerationService {
   /** A post the actor moderates: someone who may not even see it gets a 404, a member a 403. */
   private async moderatedPost(actor: Actor | null, postId: string): Promise<{ me: Actor, post: PostDoc, community: CommunityDoc }> {
     const me = requireActor(actor)
-    const post = await this.ports.store.collection<PostDoc>('posts').findOne({ _id: postId })
+    const post = await this.posts.stored(postId)
     if (!post) throw notFound('Post')
     const { doc: community, role } = await this.communities.visibleById(me, post.communityId).catch(() => { throw notFound('Post') })
     if (isModeratorRole(role) || isAdmin(me)) return { me, post, community }
@@ -73,6 +73,8 @@ export class ModerationService {
   async queue(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<QueueItem>> {
     checkCursor(query.cursor)
     const { me, community } = await this.moderated(actor, slug)
+    // A post accepted here that waits for approval is in the queue read after it.
+    await this.publisher.settled(community._id)
     const page = await paginate(queue(this.ports.store), { communityId: community._id, open: true }, { key: 'seq', order: 'asc', limit: query.limit, cursor: query.cursor })
     const docs = await this.ports.store.collection<PostDoc>('posts').find({ _id: { $in: page.items.map(i => i._id) } })
     const views = new Map((await this.posts.views(me, docs)).map(p => [p.id, p]))

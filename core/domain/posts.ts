@@ -11,7 +11,7 @@ import { conflict, forbidden, notFound } from './errors'
 import type { GroupService } from './groups'
 import { newId } from './ids'
 import { type Page, paginate } from './pagination'
-import type { PostDoc, PostVersionDoc } from './posts-model'
+import { type PostCreatedData, type PostDoc, type PostVersionDoc, postOfCreated } from './posts-model'
 import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage, isModeratorRole } from './moderation'
@@ -87,11 +87,19 @@ export class PostService {
    * moderation (pending, rejected, hidden) is seen only by its author and the moderators.
    */
   private async readable(actor: Actor | null, id: string): Promise<{ doc: PostDoc, community: CommunityDoc, role: string | null }> {
-    const doc = await this.posts.findOne({ _id: id })
+    const doc = await this.stored(id)
     if (!doc) throw notFound('Post')
     const { doc: community, role } = await this.communities.visibleById(actor, doc.communityId).catch(() => { throw notFound('Post') })
     if (doc.held && !this.seesHeld(actor, doc, role)) throw notFound('Post')
     return { doc, community, role }
+  }
+
+  /** The stored post, once the persister has it: a post accepted here and not yet stored is awaited, not missing. */
+  async stored(id: string): Promise<PostDoc | null> {
+    const doc = await this.posts.findOne({ _id: id })
+    if (doc || !this.publisher.hasInFlight(id)) return doc
+    await this.publisher.settled(id)
+    return this.posts.findOne({ _id: id })
   }
 
   private seesHeld(actor: Actor | null, doc: PostDoc, role: string | null) {
@@ -106,6 +114,8 @@ export class PostService {
   /** Newest first; served from the cache's feed when it has one, from the store otherwise. */
   async feed(actor: Actor | null, slug: string, query: { cursor?: string, limit: number }): Promise<Page<Post>> {
     const { doc: community } = await this.communities.visible(actor, slug)
+    // What was accepted here for the community shows up in the feed read after it.
+    await this.publisher.settled(community._id)
     // Your own posts awaiting approval (or held back) head the first page, marked; nobody else sees them.
     const mine = actor && !query.cursor ? await this.posts.find({ communityId: community._id, authorId: actor.id, kind: 'post', held: true, deleted: false }, { sort: { _id: -1 }, limit: 20 }) : []
     // Posts of people blocked either way, or muted, stay out of the reader's feed.
@@ -124,6 +134,7 @@ export class PostService {
   /** Every reply under a post, oldest first; pages build the tree from parentId. */
   async thread(actor: Actor | null, id: string): Promise<Post[]> {
     const { doc, role } = await this.readable(actor, id)
+    await this.publisher.settled(doc.communityId)
     const replies = await this.posts.find({ rootId: doc.rootId, kind: 'reply' }, { sort: { _id: 1 }, limit: THREAD_LIMIT })
     return this.views(actor, replies.filter(reply => !reply.held || this.seesHeld(actor, reply, role)))
   }
@@ -158,9 +169,18 @@ export class PostService {
     const { attachments: ids, ...content } = input
     const attachments = await this.attachments(me, ids)
     const id = newId()
-    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...content, ...attachments, ...this.needsApproval(me, community, role) }, me.id))
-    await this.writeThrough(id)
-    return this.get(me, id)
+    return this.publishNew(me, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...content, ...attachments, ...this.needsApproval(me, community, role) })
+  }
+
+  /**
+   * A new post or reply is accepted at Kafka's ack (every check is behind it, nothing downstream
+   * rejects it) and answered from the event itself; the author's next request waits until the
+   * persister has applied it and the feed cache holds it.
+   */
+  private async publishNew(me: Actor, data: PostCreatedData): Promise<Post> {
+    const pending = newEvent('posts', 'post.created', data.id, data.communityId, { ...data }, me.id)
+    await this.publisher.accept(pending, () => this.writeThrough(data.id))
+    return (await this.views(me, [postOfCreated(data, pending.event.time)]))[0]!
   }
 
   async reply(actor: Actor | null, parentId: string, input: { body: string, attachments?: string[] }): Promise<Post> {
@@ -169,10 +189,7 @@ export class PostService {
     await this.member(me, community, role)
     if (parent.deleted) throw conflict('This post was deleted: it takes no more replies')
     const attachments = await this.attachments(me, input.attachments)
-    const id = newId()
-    await this.publisher.commit(newEvent('posts', 'post.created', id, community._id, { id, communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [], ...attachments }, me.id))
-    await this.writeThrough(id)
-    return this.get(me, id)
+    return this.publishNew(me, { id: newId(), communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [], ...attachments })
   }
 
   async edit(actor: Actor | null, id: string, changes: { title?: string, body?: string, tags?: string[] }): Promise<Post> {
@@ -221,9 +238,15 @@ export class PostService {
     await this.notBanned(me, community)
     if (doc.deleted) throw conflict('A deleted post takes no reactions')
     if (await this.ports.store.collection('reactions').findOne({ _id: `${id}:${me.id}:${kind}` })) throw conflict(`You already reacted with ${kind}`)
-    await this.publisher.commit(newEvent('reactions', 'reaction.added', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind, authorId: doc.authorId }, me.id))
-    await this.writeThrough(id)
-    return this.get(me, id)
+    // Accepted at the ack and answered with the count it makes; a double click that slips past the
+    // check above is applied once (the reaction's id is the post, person and kind).
+    await this.publisher.accept(newEvent('reactions', 'reaction.added', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind, authorId: doc.authorId }, me.id), () => this.writeThrough(id))
+    const [view] = await this.views(me, [doc])
+    if (!view!.myReactions.includes(kind)) {
+      view!.myReactions.push(kind)
+      view!.reactionCounts = { ...view!.reactionCounts, [kind]: (view!.reactionCounts[kind] ?? 0) + 1 }
+    }
+    return view!
   }
 
   async unreact(actor: Actor | null, id: string, kind: ReactionKind): Promise<Post> {
@@ -251,11 +274,12 @@ export class PostService {
       await this.member(me, into, role)
       if (into._id === community._id) throw conflict('The post is already in this community')
       crosspostId = newId()
-      await this.publisher.commit(newEvent('posts', 'post.created', crosspostId, into._id, {
+      const copy = crosspostId
+      await this.publisher.accept(newEvent('posts', 'post.created', crosspostId, into._id, {
         id: crosspostId, communityId: into._id, authorId: me.id, parentId: null, rootId: crosspostId,
         title: doc.title || `Shared from ${community.name}`, body: crosspostBody(`Shared from [${community.name}](${url}):\n\n`, doc.body), tags: doc.tags,
         ...this.needsApproval(me, into, role),
-      }, me.id))
+      }, me.id), () => this.writeThrough(copy))
       recorded = { type: 'community', communityId: into._id, postId: crosspostId }
     }
     else if (target.type === 'group') {
@@ -263,9 +287,7 @@ export class PostService {
       recorded = { type: 'group', groupId: group.id }
     }
     const shareId = newId()
-    await this.publisher.commit(newEvent('shares', 'share.created', id, doc.communityId, { id: shareId, postId: id, communityId: doc.communityId, userId: me.id, authorId: doc.authorId, target: recorded, url }, me.id))
-    await this.writeThrough(id)
-    if (crosspostId) await this.writeThrough(crosspostId)
+    await this.publisher.accept(newEvent('shares', 'share.created', id, doc.communityId, { id: shareId, postId: id, communityId: doc.communityId, userId: me.id, authorId: doc.authorId, target: recorded, url }, me.id), () => this.writeThrough(id))
     return { shareId, url, crosspostId }
   }
 }

@@ -16,6 +16,8 @@ export class EventPublisher {
   /** How long a write waits for its outcome before answering "accepted, will appear shortly". */
   timeoutMs = OUTCOME_TIMEOUT_MS
   readonly waiters: OutcomeWaiters
+  /** By actor, subject and key, the accepted commands whose outcome has not come yet. */
+  private readonly inflight = new Map<string, Set<Promise<void>>>()
 
   constructor(private readonly ports: Pick<Ports, 'bus' | 'store'>) {
     this.waiters = new OutcomeWaiters(ports.bus)
@@ -37,6 +39,48 @@ export class EventPublisher {
     if (applied.status === 'rejected') throw new DomainError('conflict', applied.reason ?? 'This change conflicts with the current state')
     return applied
   }
+
+  /**
+   * For a command nothing downstream can reject (a new post, reply, reaction, share or chat
+   * message, checked here first): answers as soon as Kafka has it, acks=all. The outcome still
+   * comes by push; until it has (and `afterApplied` has run), the actor's next request waits in
+   * `settled`, so what they read next already holds their write (read-your-writes).
+   */
+  async accept(pending: PendingEvent, afterApplied?: () => Promise<void>): Promise<void> {
+    await this.waiters.start()
+    const outcome = this.waiters.expect(pending.event.id, this.timeoutMs)
+    await this.publish(pending)
+    const settling: Promise<void> = outcome.then(async (applied) => {
+      if (applied?.status === 'rejected') console.warn(`[publisher] ${pending.event.type} ${pending.event.id} was accepted, then rejected: ${applied.reason}`)
+      if (applied?.status === 'applied') await afterApplied?.()
+    }).catch((error: Error) => console.warn(`[publisher] after ${pending.event.id}: ${error.message}`))
+    // Known by who wrote it, what it is about and where it goes (a post's id, its community).
+    for (const name of new Set([pending.event.actorid ?? '', pending.event.subject ?? '', pending.key])) this.track(name, settling)
+  }
+
+  private track(name: string, settling: Promise<void>) {
+    if (!name) return
+    const open = this.inflight.get(name) ?? new Set<Promise<void>>()
+    this.inflight.set(name, open)
+    open.add(settling)
+    void settling.finally(() => {
+      open.delete(settling)
+      if (!open.size && this.inflight.get(name) === open) this.inflight.delete(name)
+    })
+  }
+
+  /**
+   * Resolves when every command accepted here by this actor, about this subject or under this
+   * key (a post, a community, a room) has been applied (or timed out): a read waits for the
+   * writes it should see.
+   */
+  async settled(...names: string[]): Promise<void> {
+    const open = names.flatMap(name => [...this.inflight.get(name) ?? []])
+    if (open.length) await Promise.all(open)
+  }
+
+  /** Whether a command accepted here by this actor, or about or under this id, is not applied yet. */
+  hasInFlight(name: string) { return !!this.inflight.get(name)?.size }
 
   private async recorded(pending: PendingEvent): Promise<Applied | null> {
     const record = await eventLog(this.ports.store).findOne({ _id: pending.event.id })

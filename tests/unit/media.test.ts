@@ -134,6 +134,8 @@ describe('uploads through the domain (embedded object store)', { timeout: 30_000
     const ticket = await upload(s, s.ann.actor, await phonePhoto())
     await s.domain.media.confirm(s.ann.actor, ticket.media.id)
     const post = await s.domain.posts.create(s.ann.actor, 'secret', { title: 'Live photo', body: 'x', tags: [], attachments: [ticket.media.id] })
+    // The post is answered at Kafka's ack; the file is linked to it once the persister has applied it.
+    await s.domain.publisher.settled(s.ann.id)
     const processed = newEvent('media', 'media.processed', ticket.media.id, ticket.media.id, { id: ticket.media.id, width: 1, height: 1, blurhash: 'x', detectedType: 'image/jpeg', renditions: { small: 's', large: 'l' } })
     await broadcastEvents(s.domain.ports, [processed.event])
     const { events } = await new LiveLog(s.domain.ports.cache).since(`posts:${post.communityId}`, 0)

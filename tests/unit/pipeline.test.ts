@@ -14,6 +14,8 @@ describe('the event pipeline, embedded', () => {
     const ann = await make('ann')
     await domain.communities.create(ann.actor, { name: 'Quay', slug: 'quay', description: '', topics: [], visibility: 'public', postsNeedApproval: false })
     const post = await domain.posts.create(ann.actor, 'quay', { title: 'Once', body: 'only once', tags: [] })
+    // Answered at Kafka's ack: its record is in the log once the persister's outcome has come back.
+    await domain.publisher.settled(ann.id)
     const record = (await eventLog(domain.ports.store).find({ type: 'c18n.post.created' }))[0]!
     expect(record).toMatchObject({ status: 'applied', subject: post.id, actorid: ann.id, topic: 'c18n.posts' })
     await persist(domain.ports.store, 'c18n.posts', toCloudEvent(record))
