@@ -115,11 +115,23 @@ export function useUploads() {
     uploads.value = uploads.value.filter(u => u.key !== key)
   }
 
+  /** A paste into the form: its images are added, and kept out of the text; false when it held none. */
+  function paste(event: ClipboardEvent): boolean {
+    const pasted = [...(event.clipboardData?.files ?? [])]
+    if (!pasted.length) return false
+    event.preventDefault()
+    add(pasted)
+    return true
+  }
+
+  // What the AttachmentPicker shows and what it reports back, for `v-bind` on it.
+  const picker = computed(() => ({ uploads: live.value, notice: notice.value, onAdd: add, onCancel: cancel, onRetry: start, onRemove: remove }))
+
   function clear() {
     for (const u of uploads.value) remove(u.key)
     notice.value = null
   }
 
   onBeforeUnmount(clear)
-  return { uploads: live, busy, ids, notice, add, cancel, retry: start, remove, clear }
+  return { uploads: live, busy, ids, notice, picker, add, paste, cancel, retry: start, remove, clear }
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { ApiClient } from '../support/client'
+import { generatedHandles, signedInPerson, type Person } from '../support/people'
 
 // Follows, blocks and mutes between people, over HTTP: the edges, their counts and lists, the
 // follow notice, what a block stops (follows, messages, mentions, each other's posts in feeds),
@@ -7,34 +8,18 @@ import { ApiClient } from '../support/client'
 
 const baseURL = () => inject('baseURL')
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`
-const DEMO = new Set(['ada', 'grace', 'alan', 'katherine'])
 
-interface Person { client: ApiClient, handle: string, id: string }
 let ann: Person
 let bob: Person
 let cat: Person
 let storm: Person
 let slug: string
 
-async function person(handle: string): Promise<Person> {
-  const client = await new ApiClient(baseURL()).signIn(handle)
-  return { client, handle, id: (await client.get('/api/me')).json.id }
-}
-
-/** Generated demo people from the end of the directory: other suites use the named accounts. */
-async function generatedHandles(count: number): Promise<string[]> {
-  const handles: string[] = []
-  let cursor: string | null = null
-  do {
-    const page: { json: { items: Array<{ handle: string }>, nextCursor: string | null } } = await new ApiClient(baseURL()).get(`/api/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`) as never
-    handles.push(...page.json.items.map(u => u.handle).filter(h => !DEMO.has(h)))
-    cursor = page.json.nextCursor
-  } while (cursor)
-  return handles.slice(-count)
-}
+const person = (handle: string) => signedInPerson(baseURL(), handle)
 
 beforeAll(async () => {
-  const [a, b, c, s] = await generatedHandles(4)
+  // Generated people from the end of the directory: other suites use the named accounts.
+  const [a, b, c, s] = (await generatedHandles(baseURL())).slice(-4)
   ;[ann, bob, cat, storm] = await Promise.all([a!, b!, c!, s!].map(person)) as [Person, Person, Person, Person]
   slug = unique('porch')
   await ann.client.post('/api/communities', { name: 'Front porch', slug })

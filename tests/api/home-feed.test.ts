@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ApiClient } from '../support/client'
 import { LiveClient } from '../support/live-client'
+import { generatedHandles, signedInPerson, type Person } from '../support/people'
 
 // The home feed over HTTP and the websocket: posts of the communities one joined and of the
 // people one follows, newest first, paged by cursor, without what one may not read (a private
@@ -8,9 +9,7 @@ import { LiveClient } from '../support/live-client'
 
 const baseURL = () => inject('baseURL')
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`
-const DEMO = new Set(['ada', 'grace', 'alan', 'katherine'])
 
-interface Person { client: ApiClient, handle: string, id: string }
 let reader: Person
 let friend: Person
 let neighbour: Person
@@ -22,22 +21,7 @@ let vetted: string
 const sockets: LiveClient[] = []
 afterAll(() => { for (const s of sockets) s.close() })
 
-async function person(handle: string): Promise<Person> {
-  const client = await new ApiClient(baseURL()).signIn(handle)
-  return { client, handle, id: (await client.get('/api/me')).json.id }
-}
-
-/** Generated people from just before the ones connections.test.ts takes from the directory's end. */
-async function generatedHandles(count: number, skip: number): Promise<string[]> {
-  const handles: string[] = []
-  let cursor: string | null = null
-  do {
-    const page: { json: { items: Array<{ handle: string }>, nextCursor: string | null } } = await new ApiClient(baseURL()).get(`/api/users?limit=100${cursor ? `&cursor=${cursor}` : ''}`) as never
-    handles.push(...page.json.items.map(u => u.handle).filter(h => !DEMO.has(h)))
-    cursor = page.json.nextCursor
-  } while (cursor)
-  return handles.slice(-(count + skip), -skip)
-}
+const person = (handle: string) => signedInPerson(baseURL(), handle)
 
 const post = async (who: Person, slug: string, title: string) => {
   const created = await who.client.post(`/api/communities/${slug}/posts`, { title, body: `${title}, in words` })
@@ -51,7 +35,8 @@ const feed = async (who: Person, query = '') => {
 }
 
 beforeAll(async () => {
-  const handles = await generatedHandles(4, 4)
+  // Generated people from just before the four connections.test.ts takes from the directory's end.
+  const handles = (await generatedHandles(baseURL())).slice(-8, -4)
   ;[reader, friend, neighbour, stranger] = await Promise.all(handles.map(person)) as [Person, Person, Person, Person]
   ;[joined, elsewhere, secret, vetted] = [unique('joined'), unique('elsewhere'), unique('secret'), unique('vetted')]
   await neighbour.client.post('/api/communities', { name: 'Joined place', slug: joined })

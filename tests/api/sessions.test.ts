@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ApiClient } from '../support/client'
 import { LiveClient } from '../support/live-client'
+import { generatedHandles } from '../support/people'
 
 const baseURL = () => inject('baseURL')
 const sockets: LiveClient[] = []
@@ -25,11 +26,7 @@ function copyOf(client: ApiClient) {
  * a ban): the connection and home-feed suites take theirs from the end, the system test signs in as
  * the first, the rest use the named accounts.
  */
-async function firstGenerated(index: number): Promise<string> {
-  const directory = await new ApiClient(baseURL()).get('/api/users?limit=100')
-  const named = new Set(['ada', 'grace', 'alan', 'katherine'])
-  return (directory.json.items as Array<{ handle: string }>).map(u => u.handle).filter(h => !named.has(h))[index]!
-}
+const firstGenerated = async (index: number) => (await generatedHandles(baseURL()))[index]!
 
 async function signOut(client: ApiClient) {
   const csrf = await client.get('/api/auth/csrf')

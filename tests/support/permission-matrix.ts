@@ -89,6 +89,26 @@ function accessCells(suggestions: Cell): Record<Place, Cell> {
 // is tested against a change in tests/unit/permissions.test.ts.
 const PRIVATE_NOT_SUGGESTED: Cell = { na: 'suggestions are worked out by the suggester on its own schedule; the read-time rule is tested in tests/unit/permissions.test.ts' }
 
+/** Every row's people: Grace owns, Alan loses sight, Katherine keeps it. */
+const CAST: Record<Who, string> = { owner: 'grace', loser: 'alan', keeper: 'katherine' }
+
+/**
+ * A change that takes a member's access to a private community away: the community is made
+ * private and the loser and the keeper are added before the row's own `before`.
+ */
+function privateMemberRow(row: Pick<Row, 'liveRoom' | 'before' | 'change' | 'after' | 'cells'>): Row {
+  return {
+    ...row,
+    cast: CAST,
+    revokes: true,
+    async before(w, env) {
+      await makePrivate(w)
+      await addMembers(w)
+      await row.before(w, env)
+    },
+  }
+}
+
 /**
  * A change to one post in a community all three belong to: the loser loses the target post
  * everywhere, and the keeper still sees the control post unless `keeps` names another side.
@@ -97,12 +117,11 @@ function postRow(row: Pick<Row, 'before' | 'change' | 'after'> & { keeps?: Parti
   const cells = Object.fromEntries(PLACES.filter(place => place !== 'suggestions')
     .map(place => [place, { loses: target(), keeps: row.keeps?.[place as Exclude<Place, 'suggestions'>] ?? keepControl() }]))
   return {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    cast: CAST,
     liveRoom: 'posts',
     revokes: false,
     async before(w, env) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
+      await addMembers(w)
       await row.before(w, env)
     },
     change: row.change,
@@ -113,7 +132,7 @@ function postRow(row: Pick<Row, 'before' | 'change' | 'after'> & { keeps?: Parti
 
 const TABLE: Record<Change, Row> = {
   'community made private': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    cast: CAST,
     liveRoom: 'posts',
     revokes: true,
     async before(w, env) {
@@ -127,14 +146,9 @@ const TABLE: Record<Change, Row> = {
     async after(w, env) { w.refs.fresh = await env.post('owner', w, 'Now private') },
     cells: accessCells(PRIVATE_NOT_SUGGESTED),
   },
-  'member removed from a community': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+  'member removed from a community': privateMemberRow({
     liveRoom: 'posts',
-    revokes: true,
     async before(w, env) {
-      await makePrivate(w)
-      await add(w, 'loser')
-      await add(w, 'keeper')
       w.refs.target = await env.post('owner', w, 'Members only')
     },
     async change(w) {
@@ -142,15 +156,10 @@ const TABLE: Record<Change, Row> = {
     },
     async after(w, env) { w.refs.fresh = await env.post('owner', w, 'After you left') },
     cells: accessCells(PRIVATE_NOT_SUGGESTED),
-  },
-  'member banned': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+  }),
+  'member banned': privateMemberRow({
     liveRoom: 'chat',
-    revokes: true,
     async before(w, env) {
-      await makePrivate(w)
-      await add(w, 'loser')
-      await add(w, 'keeper')
       w.refs.target = await env.post('owner', w, 'Before the ban')
       w.refs.message = await say(w, 'owner', 'said before the ban')
     },
@@ -163,9 +172,9 @@ const TABLE: Record<Change, Row> = {
       live: { loses: { who: 'loser', ref: 'freshMessage' }, keeps: { who: 'keeper', ref: 'freshMessage' } },
       backlog: { loses: { who: 'loser', ref: 'message' }, keeps: { who: 'keeper', ref: 'message' } },
     },
-  },
+  }),
   'member removed from a group': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    cast: CAST,
     liveRoom: 'group',
     revokes: true,
     async before(w) {
@@ -192,12 +201,11 @@ const TABLE: Record<Change, Row> = {
     },
   },
   'member muted': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    cast: CAST,
     liveRoom: 'chat',
     revokes: false,
     async before(w, env) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
+      await addMembers(w)
       w.refs.target = await env.post('owner', w, 'Talk about it')
       w.refs.message = await say(w, 'owner', 'chat about it')
     },
@@ -259,12 +267,11 @@ const TABLE: Record<Change, Row> = {
     keeps: { rest: keepTarget('owner'), ssr: keepTarget('owner'), history: keepTarget(), feeds: keepTarget(), notifications: keepTarget('owner') },
   }),
   'message deleted': {
-    cast: { owner: 'grace', loser: 'alan', keeper: 'katherine' },
+    cast: CAST,
     liveRoom: 'chat',
     revokes: false,
     async before(w) {
-      await add(w, 'loser')
-      await add(w, 'keeper')
+      await addMembers(w)
       w.refs.control = await say(w, 'owner', 'words that stay')
       w.refs.target = await say(w, 'keeper', 'words soon taken back')
     },
@@ -293,6 +300,11 @@ async function join(w: World, who: Who) {
 }
 async function add(w: World, who: Who) {
   expect((await w.clients.owner.post(`/api/communities/${w.slug}/members`, { handle: w.cast[who] })).status).toBe(201)
+}
+/** The loser and the keeper join the community, added by its owner. */
+async function addMembers(w: World) {
+  await add(w, 'loser')
+  await add(w, 'keeper')
 }
 async function makePrivate(w: World) {
   expect((await w.clients.owner.patch(`/api/communities/${w.slug}`, { visibility: 'private' })).status).toBe(200)
