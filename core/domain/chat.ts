@@ -16,7 +16,7 @@ import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage } from './moderation'
 import type { MediaService } from '../media/service'
-import { blockedBetween } from '../pipeline/projections/connections'
+import { blockedBetween } from './connections-model'
 
 export const MESSAGES_INDEX = 'messages'
 const ROOM_LIST_LIMIT = 200

@@ -2,7 +2,7 @@ import type { ConnectionEntry, ConnectionKind, Relation } from '../../shared/sch
 import type { Filter, Ports } from '../ports'
 import { newEvent } from '../pipeline/events'
 import type { EventPublisher } from '../pipeline/publisher'
-import { blockedBetween, connectionId, connections, hiddenAuthorsOf } from '../pipeline/projections/connections'
+import { blockedBetween, connectionId, connections, hiddenAuthorsOf } from './connections-model'
 import { RateLimiter, type RateRule, checkAll, ruleFromEnv } from '../security/rate-limit'
 import { type Actor, requireActor } from './actor'
 import { DomainError, conflict, forbidden } from './errors'

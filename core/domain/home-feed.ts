@@ -1,7 +1,7 @@
 import type { Post } from '../../shared/schemas/post'
 import type { Filter, Ports } from '../ports'
 import { readableCommunityIds } from '../access/readable'
-import { hiddenAuthorsOf } from '../pipeline/projections/connections'
+import { hiddenAuthorsOf } from './connections-model'
 import { type Actor, requireActor } from './actor'
 import { HOME_LENGTH, HomeList } from './home-list'
 import { type Page, checkCursor, cursorAfter, cursorValue, paginate } from './pagination'

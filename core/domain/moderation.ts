@@ -3,7 +3,7 @@ import { type Ban, type BanEntry, DEFAULT_MODERATION_SETTINGS, type ModerationSe
 import type { Post } from '../../shared/schemas/post'
 import type { DocumentStore, Ports } from '../ports'
 import { newEvent } from '../pipeline/events'
-import { type BanDoc, bans, moderationSettings, queue, reports } from '../pipeline/projections/moderation'
+import { type BanDoc, bans, moderationSettings, queue, reports } from './moderation-model'
 import type { EventPublisher } from '../pipeline/publisher'
 import { type Actor, isAdmin, requireActor } from './actor'
 import type { CommunityDoc, CommunityService } from './communities'

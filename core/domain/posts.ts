@@ -16,7 +16,7 @@ import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
 import { activeBan, banMessage, isModeratorRole } from './moderation'
 import type { MediaService } from '../media/service'
-import { hiddenAuthorsOf } from '../pipeline/projections/connections'
+import { hiddenAuthorsOf } from './connections-model'
 
 const THREAD_LIMIT = 500
 

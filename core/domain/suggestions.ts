@@ -6,7 +6,7 @@ import { DomainError, notFound } from './errors'
 import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
-import { dismissalsCollection } from '../pipeline/projections/suggestions'
+import { dismissalsCollection } from './suggestions-model'
 import { readSuggestions, suggestionsKey } from '../suggestions/suggester'
 
 interface DismissalDoc { _id: string, userId: string, kind: 'community' | 'person', targetId: string, at: string }

@@ -5,7 +5,7 @@ import { settingsOf } from '../domain/moderation'
 import type { PostDoc } from '../domain/posts-model'
 import { analyzeText, describeReason } from '../moderation/analyze'
 import { type PendingEvent, newEvent, topicFor } from './events'
-import { queue } from './projections/moderation'
+import { queue } from '../domain/moderation-model'
 
 /** Reactions that count against a post, and those that count for it, in the ratio rule. */
 export const NEGATIVE_REACTIONS = ['report', 'sad'] as const

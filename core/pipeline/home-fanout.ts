@@ -2,7 +2,7 @@ import type { Ports } from '../ports'
 import type { CloudEvent } from '../../shared/schemas/events'
 import type { PostDoc } from '../domain/posts-model'
 import { LiveLog } from '../realtime/live-log'
-import { connections } from './projections/connections'
+import { connections } from '../domain/connections-model'
 import { HomeList, wideThreshold } from '../domain/home-list'
 
 /** The live room of a person's home feed. */

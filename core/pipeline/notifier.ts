@@ -4,7 +4,7 @@ import type { PostDoc } from '../domain/posts-model'
 import { mentionsIn } from '../content/markdown'
 import { sequenceOf } from './projections/types'
 import { LiveLog } from '../realtime/live-log'
-import { connections } from './projections/connections'
+import { connections } from '../domain/connections-model'
 
 export interface NotificationDoc {
   _id: string

@@ -58,6 +58,11 @@ export class EventPublisher {
     for (const name of new Set([pending.event.actorid ?? '', pending.event.subject ?? '', pending.key])) this.track(name, settling)
   }
 
+  /** Resolves when everything accepted here has been applied (or timed out): before shutting down. */
+  async drained(): Promise<void> {
+    await Promise.all([...this.inflight.values()].flatMap(open => [...open]))
+  }
+
   private track(name: string, settling: Promise<void>) {
     if (!name) return
     const open = this.inflight.get(name) ?? new Set<Promise<void>>()

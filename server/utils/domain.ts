@@ -51,6 +51,8 @@ export async function shutdownDomain() {
   if (!booting) return
   const domain = await booting.catch(() => null)
   booting = null
+  // Writes answered at the ack finish applying (their cache write-through) before the ports close.
+  await domain?.publisher.drained()
   await stopConsumers?.()
   if (domain) await closePorts(domain.ports)
 }

@@ -29,6 +29,7 @@ export async function prepare(config: PortsConfig, options: { users: number, com
     const joins = memberOf.flatMap((list, u) => list.filter(c => c !== u).map(c => ({ u, c })))
     await inChunks(joins, 25, async ({ u, c }) => domain.communities.join(actors[u]!, communities[c]!.slug).catch(() => null))
     const firstPosts = await inChunks(communities, 8, async (c, i) => domain.posts.create(actors[i % actors.length]!, c.slug, { title: `First post in ${c.slug}`, body: 'the benchmark reacts to me', tags: ['bench'] }))
+    await domain.publisher.drained()
     return {
       users: users.map((u, i) => ({ id: u.id, handle: u.handle, communities: memberOf[i]! })),
       communities: communities.map((c, i) => ({ id: c.id, slug: c.slug, firstPost: firstPosts[i]!.id })),

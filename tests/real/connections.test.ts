@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Ports } from '../../core/ports'
 import type { Domain } from '../../core/domain'
 import { HomeList } from '../../core/domain/home-list'
-import { connectionVersions } from '../../core/pipeline/projections/connections'
+import { connectionVersions } from '../../core/domain/connections-model'
 import { eventually } from '../contract/suites/wait'
 import { WorkerProcess, closeStack, openStack, stackSpace } from './stack'
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { freshDomain } from './helpers'
 import { SocialGraph, followFact, graphFromLog, userNode } from '../../core/suggestions/graph'
 import { suggestPeople } from '../../core/suggestions/recommend'
-import { connectionVersions } from '../../core/pipeline/projections/connections'
+import { connectionVersions } from '../../core/domain/connections-model'
 
 describe('connections', () => {
   it('limits follows per person in a window of the injected clock, and lets them again when it has passed', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { LiveHub } from '../../server/utils/live-hub'
 import { SessionService, SESSION_VERSION_TTL_MS } from '../../core/domain/sessions'
-import { queue } from '../../core/pipeline/projections/moderation'
+import { queue } from '../../core/domain/moderation-model'
 import { POSTS_INDEX } from '../../core/domain/posts-model'
 import { suggestionsKey } from '../../core/suggestions/suggester'
 import { eventually } from '../contract/suites/wait'

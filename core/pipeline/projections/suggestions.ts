@@ -1,8 +1,6 @@
 import type { Projection } from './types'
 import { applied } from './types'
-
-export const dismissalsCollection = 'suggestion_dismissals'
-export const dismissalId = (userId: string, kind: string, targetId: string) => `${userId}:${kind}:${targetId}`
+import { dismissalId, dismissalsCollection } from '../../domain/suggestions-model'
 
 /** Dismissed suggestions: one document per user and target, so dismissing twice changes nothing. */
 export const suggestionProjections: Record<string, Projection> = {
