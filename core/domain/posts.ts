@@ -241,12 +241,9 @@ export class PostService {
     // Accepted at the ack and answered with the count it makes; a double click that slips past the
     // check above is applied once (the reaction's id is the post, person and kind).
     await this.publisher.accept(newEvent('reactions', 'reaction.added', id, doc.communityId, { postId: id, communityId: doc.communityId, userId: me.id, kind, authorId: doc.authorId }, me.id), () => this.writeThrough(id))
+    // The post was read before the reaction existed (checked above), so its count lacks this one.
     const [view] = await this.views(me, [doc])
-    if (!view!.myReactions.includes(kind)) {
-      view!.myReactions.push(kind)
-      view!.reactionCounts = { ...view!.reactionCounts, [kind]: (view!.reactionCounts[kind] ?? 0) + 1 }
-    }
-    return view!
+    return { ...view!, myReactions: [...new Set([...view!.myReactions, kind])], reactionCounts: { ...doc.reactionCounts, [kind]: (doc.reactionCounts[kind] ?? 0) + 1 } }
   }
 
   async unreact(actor: Actor | null, id: string, kind: ReactionKind): Promise<Post> {

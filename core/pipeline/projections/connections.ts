@@ -1,6 +1,6 @@
 import type { DocumentStore } from '../../ports'
 import type { ConnectionKind } from '../../../shared/schemas/connection'
-import { type ConnectionDoc, type ConnectionVersionDoc, connectionId, connections } from '../../domain/connections-model'
+import { type ConnectionDoc, type ConnectionVersionDoc, blockedBetween, connectionId, connections } from '../../domain/connections-model'
 import type { CloudEvent } from '../../../shared/schemas/events'
 import { insertOnce } from './post-writes'
 import type { Projection } from './types'
