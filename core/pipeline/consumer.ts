@@ -3,6 +3,7 @@ import type { DeliveredMessage, EventBus, Subscription } from '../ports'
 import { eventDataSchemas } from '../../shared/schemas/event-data'
 import { type CloudEvent, cloudEventSchema, dlqOf } from '../../shared/schemas/events'
 import { type Applied, appliedSchema, isAppliedTopic } from './applied'
+import { GroupCommit, SharedCallFailed } from './group-commit'
 
 /** Attempts before a failing event goes to the dead-letter topic and the consumer moves on. */
 export const MAX_ATTEMPTS = Number(process.env.C18N_MAX_ATTEMPTS ?? 5)
@@ -68,6 +69,7 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
   const handleBatch = job.handleBatch ?? (async (deliveries: Delivery[]) => {
     for (const d of deliveries) await job.handle!(d.event, d.message, d)
   })
+  const grouped = new GroupCommit<Delivery>(handleBatch)
   const sendLetters = async (letters: Array<{ message: DeliveredMessage, error: string, attempts: number }>) => {
     const fresh = letters.filter(l => !lettered.has(whereOf(l.message)))
     const byTopic = new Map<string, ReturnType<typeof letterOf>[]>()
@@ -99,7 +101,9 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
     if (!isolating.has(first)) {
       try {
         const started = Date.now()
-        await handleBatch(deliveries)
+        // With the batches of other partitions; should that group fail, this batch alone again
+        // before anything counts as a failure of its own.
+        await grouped.submit(deliveries).catch(error => (error instanceof SharedCallFailed ? handleBatch(deliveries) : Promise.reject(error)))
         // A slow batch says where the time goes, without a profiler.
         if (Date.now() - started > SLOW_BATCH_MS) console.warn(`[${job.group}] a batch of ${deliveries.length} from ${first} took ${Date.now() - started} ms`)
         for (const m of messages) lettered.delete(whereOf(m))
