@@ -4,6 +4,7 @@ import { DuplicateKeyError } from '../../core/ports/document-store'
 import { combine, expandIdIn } from './in-expansion'
 
 const DUPLICATE_KEY = 11000
+const LOOKUPS_AT_ONCE = 8
 
 const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY
 
@@ -24,7 +25,13 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   private async lookups(filter: Filter): Promise<T[] | null> {
     const parts = this.expandIn ? expandIdIn(filter) : null
     if (!parts) return null
-    return (await Promise.all(parts.map(part => this.collection.findOne(part as never)))).filter(doc => doc !== null) as T[]
+    // A few at a time: FerretDB serves each on a small pool, and a burst of them starves other work.
+    const found: T[] = []
+    for (let i = 0; i < parts.length; i += LOOKUPS_AT_ONCE) {
+      const wave = await Promise.all(parts.slice(i, i + LOOKUPS_AT_ONCE).map(part => this.collection.findOne(part as never)))
+      for (const doc of wave) if (doc) found.push(doc as T)
+    }
+    return found
   }
 
   async insertOne(doc: T) {

@@ -24,11 +24,12 @@ async function applyOne(store: DocumentStore, event: CloudEvent): Promise<Outcom
 /** Ids looked up per query: few enough for a store to answer each by its index. */
 const LOOKUP_CHUNK = 64
 
-/** The log's records of these events, by id: short `$in` lookups, all at once. */
+/** The log's records of these events, by id: short `$in` lookups, one after the other. */
 async function recordsOf(store: DocumentStore, ids: string[]): Promise<Map<string, EventRecord>> {
   const chunks = Array.from({ length: Math.ceil(ids.length / LOOKUP_CHUNK) }, (_, i) => ids.slice(i * LOOKUP_CHUNK, (i + 1) * LOOKUP_CHUNK))
-  const found = await Promise.all(chunks.map(chunk => eventLog(store).find({ _id: { $in: chunk } })))
-  return new Map(found.flat().map(r => [r._id, r]))
+  const found: EventRecord[] = []
+  for (const chunk of chunks) found.push(...await eventLog(store).find({ _id: { $in: chunk } }))
+  return new Map(found.map(r => [r._id, r]))
 }
 
 /**
