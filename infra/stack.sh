@@ -570,7 +570,10 @@ start_ferretdb() {
   done
   "$bin/psql" -q -h "$HOST" -p "$PG_PORT" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'" | grep -q 1 ||
     "$bin/createdb" -h "$HOST" -p "$PG_PORT" -U postgres ferretdb
-  spawn ferretdb "$FERRETDB_HOME/bin/ferretdb" --handler=pg "--postgresql-url=postgres://postgres@$HOST:$PG_PORT/ferretdb" \
+  # FerretDB holds a PostgreSQL connection while it waits for another (its metadata): once every pooled
+  # connection is held that way it waits for ever. A pool far above what the clients send at once (they
+  # cap their own pools, C18N_MONGO_POOL) keeps it out of that corner.
+  spawn ferretdb "$FERRETDB_HOME/bin/ferretdb" --handler=pg "--postgresql-url=postgres://postgres@$HOST:$PG_PORT/ferretdb?pool_max_conns=150" \
     "--listen-addr=$HOST:$MONGO_PORT" --telemetry=disable --debug-addr=- "--state-dir=$dir/state" \
     "--log-level=${C18N_FERRETDB_LOG_LEVEL:-warn}"
 }

@@ -5,6 +5,7 @@ import { combine, expandIdIn } from './in-expansion'
 
 const DUPLICATE_KEY = 11000
 const LOOKUPS_AT_ONCE = 8
+const MAX_POOL = Number(process.env.C18N_MONGO_POOL ?? 10)
 
 const isDuplicateKey = (error: unknown) => error instanceof MongoServerError && error.code === DUPLICATE_KEY
 
@@ -130,7 +131,9 @@ export class MongoDocumentStore implements DocumentStore {
   private isFerretDb = false
 
   constructor(readonly uri: string) {
-    this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 })
+    // Few requests at once per process: FerretDB serves them one after another anyway, and too many at
+    // once from all processes exhaust its PostgreSQL pool, where it stalls for good (see infra/stack.sh).
+    this.client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000, maxPoolSize: MAX_POOL })
   }
 
   async connect() {
