@@ -3,7 +3,8 @@ import type { Actor } from './actor'
 import { AGGREGATES, dlqOf, topicOf } from '../../shared/schemas/events'
 import { CommunityService } from './communities'
 import { GroupService } from './groups'
-import { UserService } from './users'
+import { type UserDoc, UserService } from './users'
+import { UserCache } from './user-cache'
 import { FeedCache } from './feed-cache'
 import { NotificationService } from './notifications'
 import { PostService } from './posts'
@@ -59,7 +60,11 @@ function causalFor(publisher: EventPublisher) {
 export function createDomain(ports: Ports, options: DomainOptions = {}) {
   const now = options.now ?? Date.now
   const publisher = new EventPublisher(ports)
-  const users = new UserService(ports, publisher)
+  // People read lately stay in this process until a users event on the applied stream changes them.
+  const userCache = new UserCache<UserDoc>(() => publisher.waiters.listening)
+  const usersApplied = appliedOf(topicOf('users'))
+  publisher.waiters.onApplied((topic, key) => topic === usersApplied && userCache.forget(key))
+  const users = new UserService(ports, publisher, userCache)
   const groups = new GroupService(ports, users, publisher)
   const communities = new CommunityService(ports, users, publisher, now)
   // A file attached to a post is read with the post's own checks.

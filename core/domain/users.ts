@@ -7,6 +7,7 @@ import { newId } from './ids'
 import { type Page, offsetCursor, offsetFromCursor, paginate } from './pagination'
 import { hashPassword, verifyPassword } from './passwords'
 import type { EventPublisher } from '../pipeline/publisher'
+import { UserCache } from './user-cache'
 import { newEvent } from '../pipeline/events'
 
 /** A ban from the site is kept on the profile's document, never shown in the profile itself. */
@@ -43,7 +44,16 @@ const dummyHash = () => (dummy ??= hashPassword(randomBytes(24).toString('base64
 export interface NewUser { handle: string, displayName: string, bio?: string, interests?: string[], avatarUrl?: string | null, role?: User['role'], password?: string }
 
 export class UserService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search'>, private readonly publisher: EventPublisher) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'store' | 'search'>,
+    private readonly publisher: EventPublisher,
+    /** People read lately, kept current by the applied stream. */
+    private readonly cache = new UserCache<UserDoc>(() => false),
+  ) {}
+
+  private async docs(ids: string[]): Promise<Map<string, UserDoc>> {
+    return this.cache.get(ids, missing => this.users.find({ _id: { $in: missing } }))
+  }
 
   private get users() { return this.ports.store.collection<UserDoc>('users') }
   private get credentials() { return this.ports.store.collection<CredentialDoc>('credentials') }
@@ -119,13 +129,13 @@ export class UserService {
   }
 
   async byId(id: string): Promise<User | null> {
-    const doc = await this.users.findOne({ _id: id })
+    const doc = (await this.docs([id])).get(id)
     return doc ? toUser(doc) : null
   }
 
   /** The person behind a session: null once banned from the site, whatever the token says. */
   async activeById(id: string): Promise<User | null> {
-    const doc = await this.users.findOne({ _id: id })
+    const doc = (await this.docs([id])).get(id)
     return doc && !doc.bannedAt ? toUser(doc) : null
   }
 
@@ -164,8 +174,7 @@ export class UserService {
 
   async byIds(ids: string[]): Promise<Map<string, User>> {
     if (!ids.length) return new Map()
-    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } })
-    return new Map(docs.map(doc => [doc._id, toUser(doc)]))
+    return new Map([...(await this.docs(ids))].map(([id, doc]) => [id, toUser(doc)]))
   }
 
   /** The directory: alphabetical by handle, or ranked by a name search. */

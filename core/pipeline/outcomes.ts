@@ -11,6 +11,14 @@ import { APPLIED_ID_HEADER, type Applied, appliedOf } from './applied'
 export class OutcomeWaiters {
   private readonly waiting = new Map<string, (outcome: Applied) => void>()
   private started: Promise<Subscription> | null = null
+  private readonly listeners: Array<(topic: string, key: string) => void> = []
+  /** True while this process hears the applied stream: caches kept by it may serve only then. */
+  listening = false
+
+  /** Told of every applied message (its topic and key) before any waiter: for caches to forget what changed. */
+  onApplied(listener: (topic: string, key: string) => void) {
+    this.listeners.push(listener)
+  }
 
   constructor(private readonly bus: EventBus) {}
 
@@ -21,7 +29,10 @@ export class OutcomeWaiters {
       topics: AGGREGATES.map(a => appliedOf(topicOf(a))),
       fromBeginning: false,
       awaitAssignment: true,
-    }, async messages => this.deliver(messages)).catch((error) => {
+    }, async messages => this.deliver(messages)).then((subscription) => {
+      this.listening = true
+      return subscription
+    }, (error) => {
       this.started = null
       throw error
     })
@@ -30,6 +41,7 @@ export class OutcomeWaiters {
 
   private async deliver(messages: DeliveredMessage[]) {
     for (const message of messages) {
+      for (const listener of this.listeners) listener(message.topic, message.key)
       // The header names the event: only an awaited outcome is parsed.
       const resolve = this.waiting.get(message.headers?.[APPLIED_ID_HEADER] ?? '')
       if (resolve) resolve(JSON.parse(message.value) as Applied)
@@ -57,6 +69,7 @@ export class OutcomeWaiters {
   async stop() {
     const subscription = await this.started?.catch(() => null)
     this.started = null
+    this.listening = false
     await subscription?.stop()
   }
 }
