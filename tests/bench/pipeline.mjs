@@ -475,7 +475,7 @@ async function main() {
   const worker = start('worker', join(run.tmp, 'output/worker/index.mjs'), env, profile)
   await waitFor('the worker answering /health', async () => (await fetch(`http://127.0.0.1:${healthPort}/health`)).ok)
   await waitFor('the consumer groups getting their partitions', async () => (await admin.describeGroups(Object.keys(JOBS).map(j => `${NS}.${j}`))).groups.every(g => g.state === 'Stable'))
-  const app = start('app', join(run.tmp, 'output/server/index.mjs'), env)
+  const app = start('app', join(run.tmp, 'output/server/index.mjs'), env, profile)
   await waitFor('the app answering /api/health', async () => (await fetch(`${base}/api/health`)).ok)
   const fixture = await prepare({ dataDir: join(run.tmp, 'fixture'), kafkaBrokers: brokers, mongoUri: mongoUrl.toString(), redisUrl: `${env0.REDIS_URL}/${REDIS_DB}`, elasticsearchUrl: env0.ELASTICSEARCH_URL, searchPrefix: PREFIX, s3: { endpoint: env0.S3_ENDPOINT, accessKey: env0.S3_ACCESS_KEY, secretKey: env0.S3_SECRET_KEY, bucket: env0.S3_BUCKET ?? 'c18n' } }, { users: USERS, communities: COMMUNITIES, tag: TAG, perUser: 3 })
   log(`${fixture.users.length} users in ${fixture.communities.length} communities`)
