@@ -1,7 +1,7 @@
 /** A call failed that carried other callers' items too: which of them is at fault is unknown. */
 export class SharedCallFailed extends Error {
-  constructor(readonly cause: unknown) {
-    super(`a grouped call failed: ${(cause as Error)?.message ?? cause}`)
+  constructor(cause: unknown) {
+    super(`a grouped call failed: ${(cause as Error)?.message ?? cause}`, { cause })
   }
 }
 
