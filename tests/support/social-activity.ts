@@ -41,6 +41,8 @@ export async function socialActivity(domain: Domain, prefix: string) {
   await domain.groups.remove(dan.actor, gone.id)
 
   await domain.suggestions.dismiss(ann.actor, { kind: 'person', id: dan.id })
+  // Posts, reactions and shares answer at Kafka's ack: the activity is over once they are applied too.
+  await domain.publisher.drained()
   return { ann, ben, cat, dan }
 }
 
