@@ -33,10 +33,9 @@ function compare(a: unknown, b: unknown): number {
   return (a as Scalar)! < (b as Scalar)! ? -1 : 1
 }
 
-/** What the server would have answered for the whole filter, from the answers to its parts. */
-export function combine<T extends Doc>(parts: T[][], options: FindOptions): T[] {
-  const seen = new Set<string>()
-  let docs = parts.flat().filter(doc => !seen.has(doc._id) && !!seen.add(doc._id))
+/** What the server would have answered for the whole filter, from the documents its parts found (each once: the ids are distinct). */
+export function combine<T extends Doc>(found: T[], options: FindOptions): T[] {
+  let docs = found
   if (options.sort) docs = docs.sort(comparator(options.sort))
   const start = options.skip ?? 0
   return docs.slice(start, options.limit ? start + options.limit : undefined)

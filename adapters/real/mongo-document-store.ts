@@ -77,7 +77,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
 
   async find(filter: Filter, options: FindOptions = {}) {
     const found = await this.lookups(filter)
-    if (found) return combine([found], options)
+    if (found) return combine(found, options)
     let cursor = this.collection.find(filter as never)
     if (options.sort) cursor = cursor.sort(options.sort)
     if (options.skip) cursor = cursor.skip(options.skip)

@@ -206,11 +206,8 @@ export class ChatService {
   }
 
   /** The stored message, once the persister has it: one accepted here and not yet stored is awaited, not missing. */
-  private async found(id: string): Promise<MessageDoc | null> {
-    const doc = await this.messages.findOne({ _id: id })
-    if (doc || !this.publisher.hasInFlight(id)) return doc
-    await this.publisher.settled(id)
-    return this.messages.findOne({ _id: id })
+  private found(id: string): Promise<MessageDoc | null> {
+    return this.publisher.readAfterPending(id, () => this.messages.findOne({ _id: id }))
   }
 
   private async message(me: Actor, id: string): Promise<{ doc: MessageDoc, room: RoomAccess }> {

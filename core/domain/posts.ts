@@ -95,11 +95,8 @@ export class PostService {
   }
 
   /** The stored post, once the persister has it: a post accepted here and not yet stored is awaited, not missing. */
-  async stored(id: string): Promise<PostDoc | null> {
-    const doc = await this.posts.findOne({ _id: id })
-    if (doc || !this.publisher.hasInFlight(id)) return doc
-    await this.publisher.settled(id)
-    return this.posts.findOne({ _id: id })
+  stored(id: string): Promise<PostDoc | null> {
+    return this.publisher.readAfterPending(id, () => this.posts.findOne({ _id: id }))
   }
 
   private seesHeld(actor: Actor | null, doc: PostDoc, role: string | null) {

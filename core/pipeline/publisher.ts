@@ -27,11 +27,28 @@ export class EventPublisher {
     await this.ports.bus.publish(topicFor(pending), [{ key: pending.key, value: JSON.stringify(pending.event), headers: { 'ce-type': pending.event.type } }])
   }
 
-  /** Publish, then wait for the outcome: a rejected event becomes the domain error it stands for. */
-  async commit(pending: PendingEvent): Promise<Applied> {
+  /** Publishes with a waiter registered first, so the outcome cannot slip past; resolves at Kafka's ack. */
+  private async send(pending: PendingEvent): Promise<{ outcome: Promise<Applied | null> }> {
     await this.waiters.start()
     const outcome = this.waiters.expect(pending.event.id, this.timeoutMs)
     await this.publish(pending)
+    return { outcome }
+  }
+
+  /**
+   * A read by id that should see a write accepted here: when it finds nothing while that write is
+   * still on its way, it waits for the push and reads once more.
+   */
+  async readAfterPending<T>(id: string, read: () => Promise<T | null>): Promise<T | null> {
+    const found = await read()
+    if (found || !this.hasInFlight(id)) return found
+    await this.settled(id)
+    return read()
+  }
+
+  /** Publish, then wait for the outcome: a rejected event becomes the domain error it stands for. */
+  async commit(pending: PendingEvent): Promise<Applied> {
+    const { outcome } = await this.send(pending)
     // A push that did not come in time (this process joined the stream as the event was applied,
     // say) is looked up once in the log before the command answers "accepted": one read, no loop.
     const applied = await outcome ?? await this.recorded(pending)
@@ -47,9 +64,7 @@ export class EventPublisher {
    * `settled`, so what they read next already holds their write (read-your-writes).
    */
   async accept(pending: PendingEvent, afterApplied?: () => Promise<void>): Promise<void> {
-    await this.waiters.start()
-    const outcome = this.waiters.expect(pending.event.id, this.timeoutMs)
-    await this.publish(pending)
+    const { outcome } = await this.send(pending)
     const settling: Promise<void> = outcome.then(async (applied) => {
       if (applied?.status === 'rejected') console.warn(`[publisher] ${pending.event.type} ${pending.event.id} was accepted, then rejected: ${applied.reason}`)
       if (applied?.status === 'applied') await afterApplied?.()
