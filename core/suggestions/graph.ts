@@ -50,6 +50,12 @@ export class SocialGraph {
   readonly graph = new Graph<NodeAttributes, EdgeAttributes>({ type: 'undirected', multi: false, allowSelfLoops: false })
   /** Who wrote each post, so that a reply to it becomes an interaction between two people. */
   private readonly postAuthors = new Map<string, string>()
+  /**
+   * Changes that need a post's author, held until the post is known. Posts, reactions and shares
+   * travel on different topics, which Kafka does not order with each other: a reaction and its
+   * removal can both arrive before the post they are on, and must then land as in the log.
+   */
+  private readonly awaitingPost = new Map<string, Array<(author: string) => string[]>>()
   /** Per user, the suggestions they dismissed (`community:<id>`, `person:<id>`). */
   private readonly dismissals = new Map<string, Set<string>>()
   /** Per user, the people blocked either way with them: never suggested to each other. */
@@ -114,22 +120,12 @@ export class SocialGraph {
       return members
     },
     'c18n.post.created': (d) => {
-      this.postAuthors.set(d.id, d.authorId)
-      const parentAuthor = d.parentId ? this.postAuthors.get(d.parentId) : undefined
-      return parentAuthor ? this.interact(d.authorId, parentAuthor, `reply:${d.id}`) : []
+      const changed = d.parentId ? this.withAuthorOf(d.parentId, undefined, parent => this.interact(d.authorId, parent, `reply:${d.id}`)) : []
+      return [...changed, ...this.authorKnown(d.id, d.authorId)]
     },
-    'c18n.reaction.added': (d) => {
-      const author = d.authorId ?? this.postAuthors.get(d.postId)
-      return author ? this.interact(d.userId, author, `reaction:${d.postId}:${d.userId}:${d.kind}`) : []
-    },
-    'c18n.reaction.removed': (d) => {
-      const author = this.postAuthors.get(d.postId)
-      return author ? this.forget(d.userId, author, `reaction:${d.postId}:${d.userId}:${d.kind}`) : []
-    },
-    'c18n.share.created': (d) => {
-      const author = d.authorId ?? this.postAuthors.get(d.postId)
-      return author ? this.interact(d.userId, author, `share:${d.id}`) : []
-    },
+    'c18n.reaction.added': d => this.withAuthorOf(d.postId, d.authorId, author => this.interact(d.userId, author, `reaction:${d.postId}:${d.userId}:${d.kind}`)),
+    'c18n.reaction.removed': d => this.withAuthorOf(d.postId, d.authorId, author => this.forget(d.userId, author, `reaction:${d.postId}:${d.userId}:${d.kind}`)),
+    'c18n.share.created': d => this.withAuthorOf(d.postId, d.authorId, author => this.interact(d.userId, author, `share:${d.id}`)),
     // MESSAGES (the lead's real-time chat, topic `<ns>.messages`): a direct message is an
     // interaction between its author and each other participant. Messages in community and group
     // rooms are left out: a room of many is not a conversation between two people.
@@ -156,6 +152,24 @@ export class SocialGraph {
       this.dismissals.set(d.userId, set)
       return [userNode(d.userId)]
     },
+  }
+
+  /** Runs a change that needs a post's author now if it is known, else once the post arrives. */
+  private withAuthorOf(postId: string, given: string | undefined, change: (author: string) => string[]): string[] {
+    const author = given ?? this.postAuthors.get(postId)
+    if (author) return change(author)
+    const waiting = this.awaitingPost.get(postId) ?? []
+    waiting.push(change)
+    this.awaitingPost.set(postId, waiting)
+    return []
+  }
+
+  /** Records a post's author and runs, in their order of arrival, the changes that waited for it. */
+  private authorKnown(postId: string, author: string): string[] {
+    this.postAuthors.set(postId, author)
+    const waiting = this.awaitingPost.get(postId) ?? []
+    this.awaitingPost.delete(postId)
+    return waiting.flatMap(change => change(author))
   }
 
   /** Blocks are kept per direction drawn, so that lifting one of two blocks keeps the other. */

@@ -34,6 +34,28 @@ describe('social graph', () => {
     expect(social.graph.hasNode(userNode('u3'))).toBe(false)
   })
 
+  it('comes out the same whichever topic arrives first (Kafka orders each topic, not the topics with each other)', () => {
+    const topics = {
+      posts: [event('p', 'c18n.post.created', { id: 'p', authorId: 'ben' }), event('r', 'c18n.post.created', { id: 'r', authorId: 'ann', parentId: 'p' })],
+      reactions: [
+        event('ra', 'c18n.reaction.added', { postId: 'r', userId: 'dan', kind: 'love' }),
+        event('rr', 'c18n.reaction.removed', { postId: 'r', userId: 'dan', kind: 'love' }),
+        event('rl', 'c18n.reaction.added', { postId: 'p', userId: 'dan', kind: 'like' }),
+      ],
+      shares: [event('s', 'c18n.share.created', { id: 's', postId: 'p', userId: 'cat' })],
+    }
+    const graphOf = (order: Array<keyof typeof topics>) => {
+      const social = new SocialGraph()
+      for (const topic of order) for (const e of topics[topic]) social.apply(e)
+      return social.snapshot()
+    }
+    const inLogOrder = graphOf(['posts', 'reactions', 'shares'])
+    expect(inLogOrder.edges.flatMap(e => e.facts ?? [])).toEqual(expect.arrayContaining(['reply:r', 'reaction:p:dan:like', 'share:s']))
+    expect(inLogOrder.edges.flatMap(e => e.facts ?? [])).not.toContain('reaction:r:dan:love')
+    expect(graphOf(['reactions', 'shares', 'posts'])).toEqual(inLogOrder)
+    expect(graphOf(['shares', 'posts', 'reactions'])).toEqual(inLogOrder)
+  })
+
   it('kept current from the stream equals the graph rebuilt from the event log', { timeout: 90_000 }, async () => {
     const { domain } = await freshDomain()
     const { store } = domain.ports
