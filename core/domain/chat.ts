@@ -14,7 +14,7 @@ import { newId } from './ids'
 import { type Page, cursorAfter, paginate } from './pagination'
 import { RoomCache, refreshMessage } from './room-cache'
 import type { UserService } from './users'
-import { activeBan, banMessage } from './moderation'
+import { banMessage } from './moderation'
 import type { MediaService } from '../media/service'
 import { blockedBetween } from './connections-model'
 
@@ -83,7 +83,7 @@ export class ChatService {
       const { doc, role } = await this.communities.visibleById(me, targetId).catch(() => { throw notFound('Room') })
       const staff = role === 'owner' || role === 'moderator'
       // A mute or ban means the same in the community's room as on its posts.
-      const ban = await activeBan(this.ports.store, doc._id, me.id, this.now())
+      const ban = await this.communities.activeBan(doc._id, me.id, this.now())
       if (ban?.mode === 'ban' && !isAdmin(me)) throw forbidden(banMessage(ban, doc.name))
       return {
         id: roomId, kind, targetId, title: doc.name, href: `/c/${doc.slug}`, participantIds: [], canWrite: (!!role || isAdmin(me)) && !ban, canModerate: staff || isAdmin(me),

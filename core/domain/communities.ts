@@ -7,7 +7,9 @@ import { type Page, offsetCursor, offsetFromCursor, paginate } from './paginatio
 import type { UserService } from './users'
 import type { EventPublisher } from '../pipeline/publisher'
 import { newEvent } from '../pipeline/events'
-import { activeBan, banMessage } from './moderation'
+import { banMessage } from './moderation'
+import { type BanDoc, bans, isRunning } from './moderation-model'
+import { CommunityAccessCache } from './community-access-cache'
 import { announceAccessChange, communityRooms } from '../realtime/access'
 import { HomeList } from './home-list'
 
@@ -19,14 +21,21 @@ const toCommunity = ({ _id, ...rest }: CommunityDoc): Community => ({ id: _id, .
 const membershipId = (communityId: string, userId: string) => `${communityId}:${userId}`
 
 export class CommunityService {
-  constructor(private readonly ports: Pick<Ports, 'store' | 'search' | 'cache'>, private readonly users: UserService, private readonly publisher: EventPublisher, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ports: Pick<Ports, 'store' | 'search' | 'cache'>,
+    private readonly users: UserService,
+    private readonly publisher: EventPublisher,
+    private readonly now: () => number = Date.now,
+    /** What access checks read, kept by the applied stream (off unless the process hears it). */
+    private readonly access = new CommunityAccessCache(() => false),
+  ) {}
 
   private async commit(aggregate: 'communities' | 'memberships', type: string, communityId: string, data: Record<string, unknown>, actor: Actor) {
     return this.publisher.commit(newEvent(aggregate, type, communityId, communityId, data, actor.id))
   }
 
   private async byId(id: string): Promise<CommunityDoc> {
-    const doc = await this.communities.findOne({ _id: id })
+    const doc = await this.access.byId(id, () => this.communities.findOne({ _id: id }))
     if (!doc) throw notFound('Community')
     return doc
   }
@@ -43,7 +52,13 @@ export class CommunityService {
 
   async roleOf(actor: Actor | null, communityId: string): Promise<MemberRole | null> {
     if (!actor) return null
-    return (await this.memberships.findOne({ _id: membershipId(communityId, actor.id) }))?.role ?? null
+    return this.access.role(communityId, actor.id, async () => (await this.memberships.findOne({ _id: membershipId(communityId, actor.id) }))?.role ?? null)
+  }
+
+  /** The ban or mute on this person in this community still running at `now`, if any. */
+  async activeBan(communityId: string, userId: string, now: number): Promise<BanDoc | null> {
+    const ban = await this.access.ban(communityId, userId, () => bans(this.ports.store).findOne({ _id: `${communityId}:${userId}` }))
+    return ban && isRunning(ban, now) ? ban : null
   }
 
   private async view(actor: Actor | null, doc: CommunityDoc): Promise<CommunityView> {
@@ -52,11 +67,11 @@ export class CommunityService {
 
   /** A private community is invisible, not forbidden, to non-members: its existence is private too. */
   async visible(actor: Actor | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
-    return this.visibleDoc(actor, await this.communities.findOne({ slug }), slug)
+    return this.visibleDoc(actor, await this.access.bySlug(slug, () => this.communities.findOne({ slug })), slug)
   }
 
   async visibleById(actor: Actor | null, id: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
-    return this.visibleDoc(actor, await this.communities.findOne({ _id: id }), id)
+    return this.visibleDoc(actor, await this.access.byId(id, () => this.communities.findOne({ _id: id })), id)
   }
 
   private async visibleDoc(actor: Actor | null, doc: CommunityDoc | null, slug: string): Promise<{ doc: CommunityDoc, role: MemberRole | null }> {
@@ -120,7 +135,7 @@ export class CommunityService {
     const { doc, role } = await this.visible(me, slug)
     if (role) throw conflict('You are already a member')
     if (doc.visibility === 'private') throw forbidden('This community is private: a moderator must add you')
-    const ban = await activeBan(this.ports.store, doc._id, me.id, this.now())
+    const ban = await this.activeBan(doc._id, me.id, this.now())
     if (ban?.mode === 'ban') throw forbidden(banMessage(ban, doc.name))
     return this.addMembership(me, doc, me.id)
   }

@@ -5,6 +5,7 @@ import { CommunityService } from './communities'
 import { GroupService } from './groups'
 import { type UserDoc, UserService } from './users'
 import { UserCache } from './user-cache'
+import { CommunityAccessCache } from './community-access-cache'
 import { FeedCache } from './feed-cache'
 import { NotificationService } from './notifications'
 import { PostService } from './posts'
@@ -66,7 +67,11 @@ export function createDomain(ports: Ports, options: DomainOptions = {}) {
   publisher.waiters.onApplied((topic, key) => topic === usersApplied && userCache.forget(key))
   const users = new UserService(ports, publisher, userCache)
   const groups = new GroupService(ports, users, publisher)
-  const communities = new CommunityService(ports, users, publisher, now)
+  // What access checks read about communities stays here too, until an event about that community.
+  const communityAccess = new CommunityAccessCache(() => publisher.waiters.listening)
+  const communityTopics = new Set([appliedOf(topicOf('communities')), appliedOf(topicOf('memberships'))])
+  publisher.waiters.onApplied((topic, key) => communityTopics.has(topic) && communityAccess.forget(key))
+  const communities = new CommunityService(ports, users, publisher, now, communityAccess)
   // A file attached to a post is read with the post's own checks.
   const media: MediaService = new MediaService(ports, publisher, options.media ?? mediaSettingsFromEnv(), (actor, postId): Promise<unknown> => posts.get(actor, postId), now, (actor, messageId): Promise<unknown> => chat.readable(actor, messageId))
   const posts = new PostService(ports, users, communities, groups, publisher, new FeedCache(ports.cache), now, media)

@@ -25,6 +25,8 @@ export interface BanVersionDoc extends Omit<BanDoc, '_id'> { _id: string, lifted
 
 export const queue = (store: DocumentStore) => store.collection<QueueItemDoc>('moderation_queue')
 export const bans = (store: DocumentStore) => store.collection<BanDoc>('bans')
+/** Whether a ban or mute still runs at `now` (one without an end always does). */
+export const isRunning = (ban: BanDoc, now: number) => ban.until === null || Date.parse(ban.until) > now
 export const banVersions = (store: DocumentStore) => store.collection<BanVersionDoc>('ban_versions')
 export const reports = (store: DocumentStore) => store.collection<{ _id: string, postId: string, communityId: string, userId: string, reason: string, at: string }>('reports')
 export const moderationSettings = (store: DocumentStore) => store.collection<{ _id: string, settings: Record<string, unknown>, updatedAt: string }>('moderation_settings')

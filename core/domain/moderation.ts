@@ -3,7 +3,7 @@ import { type Ban, type BanEntry, DEFAULT_MODERATION_SETTINGS, type ModerationSe
 import type { Post } from '../../shared/schemas/post'
 import type { DocumentStore, Ports } from '../ports'
 import { newEvent } from '../pipeline/events'
-import { type BanDoc, bans, moderationSettings, queue, reports } from './moderation-model'
+import { type BanDoc, bans, isRunning, moderationSettings, queue, reports } from './moderation-model'
 import type { EventPublisher } from '../pipeline/publisher'
 import { type Actor, isAdmin, requireActor } from './actor'
 import type { CommunityDoc, CommunityService } from './communities'
@@ -26,7 +26,7 @@ export async function settingsOf(store: DocumentStore, communityId: string): Pro
 export async function activeBan(store: DocumentStore, communityId: string, userId: string, now = Date.now()): Promise<BanDoc | null> {
   const ban = await bans(store).findOne({ _id: `${communityId}:${userId}` })
   if (!ban) return null
-  return ban.until === null || Date.parse(ban.until) > now ? ban : null
+  return isRunning(ban, now) ? ban : null
 }
 
 export const banMessage = (ban: BanDoc, communityName: string) =>

@@ -14,7 +14,7 @@ import { type Page, paginate } from './pagination'
 import { type PostCreatedData, type PostDoc, type PostVersionDoc, postOfCreated } from './posts-model'
 import type { FeedCache } from './feed-cache'
 import type { UserService } from './users'
-import { activeBan, banMessage, isModeratorRole } from './moderation'
+import { banMessage, isModeratorRole } from './moderation'
 import type { MediaService } from '../media/service'
 import { hiddenAuthorsOf } from './connections-model'
 
@@ -58,11 +58,15 @@ export class PostService {
   }
 
   /** Turns stored posts into what the API answers, with authors, community slugs and my reactions. */
-  async views(actor: Actor | null, docs: PostDoc[]): Promise<Post[]> {
+  async views(actor: Actor | null, docs: PostDoc[], known: { community?: CommunityDoc, fresh?: boolean } = {}): Promise<Post[]> {
     const authors = await this.users.byIds(docs.map(d => d.authorId))
-    const communities = await this.ports.store.collection<CommunityDoc>('communities').find({ _id: { $in: [...new Set(docs.map(d => d.communityId))] } })
+    const communityIds = [...new Set(docs.map(d => d.communityId))]
+    // A new post's community is at hand already, and nobody can have reacted to it yet.
+    const communities = known.community && communityIds.every(id => id === known.community!._id)
+      ? [known.community]
+      : await this.ports.store.collection<CommunityDoc>('communities').find({ _id: { $in: communityIds } })
     const slugs = new Map(communities.map(c => [c._id, c.slug]))
-    const mine = actor && docs.length
+    const mine = actor && docs.length && !known.fresh
       ? await this.ports.store.collection<{ _id: string, postId: string, kind: ReactionKind }>('reactions').find({ userId: actor.id, postId: { $in: docs.map(d => d._id) } })
       : []
     const files = this.media ? await this.media.viewsByIds(docs.flatMap(d => (d.deleted ? [] : d.attachments ?? []))) : new Map()
@@ -143,7 +147,7 @@ export class PostService {
   }
 
   private async notBanned(actor: Actor, community: CommunityDoc) {
-    const ban = await activeBan(this.ports.store, community._id, actor.id, this.now())
+    const ban = await this.communities.activeBan(community._id, actor.id, this.now())
     if (ban) throw forbidden(banMessage(ban, community.name))
   }
 
@@ -166,7 +170,7 @@ export class PostService {
     const { attachments: ids, ...content } = input
     const attachments = await this.attachments(me, ids)
     const id = newId()
-    return this.publishNew(me, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...content, ...attachments, ...this.needsApproval(me, community, role) })
+    return this.publishNew(me, community, { id, communityId: community._id, authorId: me.id, parentId: null, rootId: id, ...content, ...attachments, ...this.needsApproval(me, community, role) })
   }
 
   /**
@@ -174,10 +178,10 @@ export class PostService {
    * rejects it) and answered from the event itself; the author's next request waits until the
    * persister has applied it and the feed cache holds it.
    */
-  private async publishNew(me: Actor, data: PostCreatedData): Promise<Post> {
+  private async publishNew(me: Actor, community: CommunityDoc, data: PostCreatedData): Promise<Post> {
     const pending = newEvent('posts', 'post.created', data.id, data.communityId, { ...data }, me.id)
     await this.publisher.accept(pending, () => this.writeThrough(data.id))
-    return (await this.views(me, [postOfCreated(data, pending.event.time)]))[0]!
+    return (await this.views(me, [postOfCreated(data, pending.event.time)], { community, fresh: true }))[0]!
   }
 
   async reply(actor: Actor | null, parentId: string, input: { body: string, attachments?: string[] }): Promise<Post> {
@@ -186,7 +190,7 @@ export class PostService {
     await this.member(me, community, role)
     if (parent.deleted) throw conflict('This post was deleted: it takes no more replies')
     const attachments = await this.attachments(me, input.attachments)
-    return this.publishNew(me, { id: newId(), communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [], ...attachments })
+    return this.publishNew(me, community, { id: newId(), communityId: community._id, authorId: me.id, parentId, rootId: parent.rootId, title: '', body: input.body, tags: [], ...attachments })
   }
 
   async edit(actor: Actor | null, id: string, changes: { title?: string, body?: string, tags?: string[] }): Promise<Post> {
