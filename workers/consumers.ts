@@ -10,6 +10,7 @@ import { persistBatch } from '../core/pipeline/persister'
 import { recordEvents } from '../core/analytics/speed'
 import { broadcastEvents } from '../core/pipeline/broadcaster'
 import { fanOutHome } from '../core/pipeline/home-fanout'
+import { freshDocs } from '../core/pipeline/fresh-docs'
 import { Suggester, suggesterJob, suggesterTopics } from '../core/suggestions/suggester'
 import { handleMediaEvents } from '../core/media/worker'
 import { startMediaSweeper } from '../core/media/sweeper'
@@ -32,16 +33,16 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
   return [
     { group: group('persister'), topics: ALL_TOPICS, handleBatch: deliveries => persistBatch(ports, deliveries) },
     { group: group('cacher'), topics: applied(['users', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => cacheEvents(ports, appliedIn(deliveries)) },
-    { group: group('indexer'), topics: applied(['users', 'communities', 'posts', 'messages']), handleBatch: deliveries => indexEvents(ports, appliedIn(deliveries)) },
-    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares', 'connections']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries)) },
-    { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries)) },
+    { group: group('indexer'), topics: applied(['users', 'communities', 'posts', 'messages']), handleBatch: deliveries => indexEvents(ports, appliedIn(deliveries), freshDocs(deliveries)) },
+    { group: group('notifier'), topics: applied(['posts', 'reactions', 'shares', 'connections']), handleBatch: deliveries => notifyEvents(ports, appliedIn(deliveries), freshDocs(deliveries)) },
+    { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries), freshDocs(deliveries)) },
     // The analytics speed layer reads every topic with activity.
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
     { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
     { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares', 'media']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
     // Renditions and removals of uploaded files; small batches, as each image is decoded in memory.
     { group: group('media'), topics: applied(['media', 'posts', 'messages']), maxBatch: 20, handleBatch: deliveries => handleMediaEvents(ports, appliedIn(deliveries), domain.media.settings, log) },
-    { group: group('home-live'), topics: applied(['posts', 'connections', 'memberships']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries)) },
+    { group: group('home-live'), topics: applied(['posts', 'connections', 'memberships']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries), freshDocs(deliveries)) },
     suggesterJob(new Suggester(ports, log), group('suggester'), suggesterTopics()),
   ]
 }

@@ -6,6 +6,7 @@ import type { PostDoc } from '../domain/posts-model'
 import { analyzeText, describeReason } from '../moderation/analyze'
 import { type PendingEvent, newEvent, topicFor } from './events'
 import { queue } from '../domain/moderation-model'
+import { type freshDocs, findByIds } from './fresh-docs'
 
 /** Reactions that count against a post, and those that count for it, in the ratio rule. */
 export const NEGATIVE_REACTIONS = ['report', 'sad'] as const
@@ -59,10 +60,10 @@ async function reportWeight(store: Ports['store'], post: PostDoc, threshold: num
  * reads its posts with one query and each community's settings once, and publishes its flags
  * together.
  */
-export async function flagEvents(ports: Pick<Ports, 'store' | 'bus'>, events: CloudEvent[]) {
+export async function flagEvents(ports: Pick<Ports, 'store' | 'bus'>, events: CloudEvent[], atHand?: ReturnType<typeof freshDocs>) {
   if (!events.length) return
   const postIdOf = (event: CloudEvent) => String(event.data.postId ?? event.data.id ?? '')
-  const posts = new Map((await ports.store.collection<PostDoc>('posts').find({ _id: { $in: [...new Set(events.map(postIdOf))] } })).map(p => [p._id, p]))
+  const posts = new Map((await findByIds(ports.store.collection<PostDoc>('posts'), events.map(postIdOf), atHand?.posts)).map(p => [p._id, p]))
   const settings = new Map<string, Promise<ModerationSettings>>()
   const settingsFor = (communityId: string) => {
     if (!settings.has(communityId)) settings.set(communityId, settingsOf(ports.store, communityId))

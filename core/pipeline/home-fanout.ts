@@ -4,6 +4,7 @@ import type { PostDoc } from '../domain/posts-model'
 import { LiveLog } from '../realtime/live-log'
 import { connections } from '../domain/connections-model'
 import { HomeList, wideThreshold } from '../domain/home-list'
+import { type freshDocs, findByIds } from './fresh-docs'
 
 /** The live room of a person's home feed. */
 export const homeRoom = (userId: string) => `home:${userId}`
@@ -16,13 +17,13 @@ export const homeRoom = (userId: string) => `home:${userId}`
  * blocked either way with the author or who muted them. The page shows "n new posts" and reads
  * the feed again when asked; what it reads is decided by the store (see HomeFeedService).
  */
-export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
+export async function fanOutHome(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[], atHand?: ReturnType<typeof freshDocs>) {
   // A follow or a membership can bring older posts into a feed: that person's list is seeded again.
   await new HomeList(ports.cache).invalidate(events.filter(e => e.type === 'c18n.connection.followed' || e.type === 'c18n.membership.joined').map(e => ({ userId: String(e.data.userId), eventId: e.id })))
   const shown = events.filter(e => (e.type === 'c18n.post.created' && !e.data.parentId && e.data.moderation !== 'pending') || e.type === 'c18n.post.approved')
   if (!shown.length) return
   const { store } = ports
-  const posts = await store.collection<PostDoc>('posts').find({ _id: { $in: [...new Set(shown.map(e => String(e.data.id)))] } })
+  const posts = await findByIds(store.collection<PostDoc>('posts'), shown.map(e => String(e.data.id)), atHand?.posts)
   const byId = new Map(posts.filter(p => p.kind === 'post' && !p.deleted && !p.held).map(p => [p._id, p]))
   if (!byId.size) return
   const communityIds = [...new Set([...byId.values()].map(p => p.communityId))]

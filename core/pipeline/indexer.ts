@@ -6,6 +6,7 @@ import { USERS_INDEX } from '../domain/users'
 import { MESSAGES_INDEX } from '../domain/chat'
 import type { MessageDoc } from '../domain/chat-model'
 import { reindexAfterVisibilityChange } from './visibility'
+import { type freshDocs, findByIds } from './fresh-docs'
 
 /** Indexes the current state of what an event touched: users, communities, posts and replies. */
 export async function indexEvent(ports: Pick<Ports, 'store' | 'search'>, event: CloudEvent) {
@@ -26,7 +27,7 @@ const aggregateOf = (event: CloudEvent) => event.type.slice('c18n.'.length).spli
  * Indexes what a batch of applied events touched: each document once, read with one query per
  * collection, written with one bulk request per index.
  */
-export async function indexEvents({ store, search }: Pick<Ports, 'store' | 'search'>, events: CloudEvent[]) {
+export async function indexEvents({ store, search }: Pick<Ports, 'store' | 'search'>, events: CloudEvent[], atHand?: ReturnType<typeof freshDocs>) {
   const ids = { user: new Set<string>(), community: new Set<string>(), post: new Set<string>(), message: new Set<string>() }
   for (const event of events) {
     const aggregate = aggregateOf(event)
@@ -37,7 +38,7 @@ export async function indexEvents({ store, search }: Pick<Ports, 'store' | 'sear
   }
   const byId = <T extends { _id: string }>(docs: T[]) => new Map(docs.map(d => [d._id, d]))
   const find = <T extends { _id: string }>(collection: string, set: Set<string>) => (set.size ? store.collection<T>(collection).find({ _id: { $in: [...set] } }) : Promise.resolve([] as T[]))
-  const [posts, messages] = await Promise.all([find<PostDoc>('posts', ids.post), find<MessageDoc>('messages', ids.message)])
+  const [posts, messages] = await Promise.all([findByIds(store.collection<PostDoc>('posts'), ids.post, atHand?.posts), findByIds(store.collection<MessageDoc>('messages'), ids.message, atHand?.messages)])
   // Posts show their author's handle and their community's visibility.
   for (const post of posts) {
     ids.user.add(post.authorId)

@@ -5,6 +5,7 @@ import { mentionsIn } from '../content/markdown'
 import { sequenceOf } from './projections/types'
 import { LiveLog } from '../realtime/live-log'
 import { connections } from '../domain/connections-model'
+import { type freshDocs, findByIds } from './fresh-docs'
 
 export interface NotificationDoc {
   _id: string
@@ -31,10 +32,10 @@ interface GroupDoc { _id: string, name: string, memberIds: string[] }
  * What a batch of events needs to know, read once for the whole batch with one query per
  * collection: the posts, their parents, actors and authors, communities and their members.
  */
-async function lookups(store: DocumentStore, events: CloudEvent[]) {
+async function lookups(store: DocumentStore, events: CloudEvent[], atHand?: ReturnType<typeof freshDocs>) {
   const byId = <T extends { _id: string }>(docs: T[]) => new Map(docs.map(d => [d._id, d]))
   const postIds = [...new Set(events.map(e => String(e.data.postId ?? e.data.id ?? '')))]
-  const posts = byId(await store.collection<PostDoc>('posts').find({ _id: { $in: postIds } }))
+  const posts = byId(await findByIds(store.collection<PostDoc>('posts'), postIds, atHand?.posts))
   const parentIds = [...new Set([...posts.values()].map(p => p.parentId).filter((p): p is string => !!p && !posts.has(p)))]
   if (parentIds.length) for (const parent of await store.collection<PostDoc>('posts').find({ _id: { $in: parentIds } })) posts.set(parent._id, parent)
   const communityIds = [...new Set([...posts.values()].map(p => p.communityId))]
@@ -69,9 +70,9 @@ async function lookups(store: DocumentStore, events: CloudEvent[]) {
  * people's live streams in three cache round trips. Stored first, then pushed: the live stream
  * skips what a redelivery pushes again.
  */
-export async function notifyEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
+export async function notifyEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[], atHand?: ReturnType<typeof freshDocs>) {
   if (!events.length) return
-  const known = await lookups(ports.store, events)
+  const known = await lookups(ports.store, events, atHand)
   const docs: NotificationDoc[] = []
   for (const event of events) {
     if (event.type === 'c18n.connection.followed') followed(known, event, docs)

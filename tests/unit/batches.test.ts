@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { EmbeddedEventBus } from '../../adapters/embedded/event-bus'
-import type { DeliveredMessage } from '../../core/ports'
+import type { DeliveredMessage, Filter } from '../../core/ports'
 import { type Applied, appliedOf } from '../../core/pipeline/applied'
 import { MAX_ATTEMPTS, runConsumer } from '../../core/pipeline/consumer'
 import { eventLog } from '../../core/pipeline/event-log'
 import { newEvent } from '../../core/pipeline/events'
 import { persistBatch } from '../../core/pipeline/persister'
+import { findByIds, freshDocs } from '../../core/pipeline/fresh-docs'
 import { dlqOf } from '../../shared/schemas/events'
 import { eventually } from '../contract/suites/wait'
 import { LiveLog } from '../../core/realtime/live-log'
@@ -88,5 +89,44 @@ describe('batched consumers', () => {
     await eventually(async () => expect((await live.since(`posts:${community.id}`, 0)).events.map(e => e.kind)).toContain('post.created'), 10_000, 50)
     const frame = (await live.since(`posts:${community.id}`, 0)).events.find(e => e.kind === 'post.created')!
     expect(frame.payload).toMatchObject({ id: post.id, title: 'Live', body: 'straight from the stream', tags: ['now'], kind: 'post', moderation: 'published', communityId: community.id, author: { handle: 'ann' } })
+  })
+})
+
+describe('documents at hand on the applied stream', () => {
+  const delivery = (type: string, data: Record<string, unknown>, outcome?: Omit<Applied, 'event'>) => ({
+    event: newEvent('posts', type, String(data.id ?? data.postId), 'k', data).event,
+    message: { topic: 'x.applied', partition: 0, offset: '0', key: 'k', value: '' } as DeliveredMessage,
+    ...(outcome ? { outcome } : {}),
+  })
+  const created = (id: string, doc = true) => delivery('post.created', { id }, { status: 'applied', ...(doc ? { doc: { _id: id, title: `post ${id}` } } : {}) })
+
+  it('are the documents the persister created, unless a later event of the batch touches them or it sent none', () => {
+    const docs = freshDocs([
+      created('p1'),
+      created('p2'),
+      delivery('post.edited', { id: 'p2' }, { status: 'applied' }),
+      created('p3'),
+      delivery('reaction.added', { postId: 'p3', userId: 'u' }, { status: 'applied' }),
+      created('p4', false),
+      delivery('post.created', { id: 'p5' }, { status: 'rejected', reason: 'no', doc: { _id: 'p5' } }),
+    ])
+    expect([...docs.posts.keys()]).toEqual(['p1'])
+    expect(docs.messages.size).toBe(0)
+  })
+
+  it('are used as they are, and only the others are read', async () => {
+    const { domain } = await freshDomain()
+    const posts = domain.ports.store.collection<{ _id: string, title: string }>('posts')
+    await posts.insertMissing([{ _id: 'stored', title: 'from the store' }])
+    const reads: unknown[] = []
+    const counting = { ...posts, find: (filter: Filter) => {
+      reads.push(filter)
+      return posts.find(filter)
+    } } as typeof posts
+    const found = await findByIds(counting, ['hand', 'stored', 'hand'], new Map([['hand', { _id: 'hand', title: 'at hand' }]]))
+    expect(found.map(d => d.title).sort()).toEqual(['at hand', 'from the store'])
+    expect(reads).toEqual([{ _id: { $in: ['stored'] } }])
+    expect(await findByIds(counting, ['hand'], new Map([['hand', { _id: 'hand', title: 'at hand' }]]))).toHaveLength(1)
+    expect(reads).toHaveLength(1)
   })
 })
