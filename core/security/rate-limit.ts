@@ -1,4 +1,4 @@
-import type { Cache } from '../ports'
+import type { Cache, CacheCommand } from '../ports'
 
 /** At most `limit` hits per `windowSeconds`; a limit of 0 switches the rule off. */
 export interface RateRule { name: string, limit: number, windowSeconds: number }
@@ -17,28 +17,43 @@ const ALLOWED: RateDecision = { allowed: true, remaining: Number.POSITIVE_INFINI
  * A sliding-window counter kept in the Cache port (Redis on the real stack, so every app
  * process shares the counts): the current fixed window's count plus the previous window's,
  * weighted by how much of it still overlaps the sliding window. Two keys per subject, each
- * expiring on its own; no clean-up needed.
+ * expiring on its own; no clean-up needed. Every rule of a request is counted in one pipelined
+ * round trip: a write checks two or three rules, and this runs before every write.
  */
 export class RateLimiter {
-  constructor(private readonly cache: Pick<Cache, 'incrBy' | 'get' | 'expire'>, private readonly now: () => number = Date.now) {}
+  constructor(private readonly cache: Pick<Cache, 'batch'>, private readonly now: () => number = Date.now) {}
 
-  async hit(rule: RateRule, subject: string): Promise<RateDecision> {
-    if (rule.limit <= 0) return ALLOWED
-    const windowMs = rule.windowSeconds * 1000
+  hit(rule: RateRule, subject: string): Promise<RateDecision> {
+    return this.hitAll([[rule, subject]])
+  }
+
+  /**
+   * Counts a hit on each rule, in order; the first rule that refuses decides, and its hit and
+   * those after it are taken back (so a refused client is not counted and gets back in).
+   */
+  async hitAll(checks: Array<[RateRule, string]>): Promise<RateDecision> {
     const now = this.now()
-    const window = Math.floor(now / windowMs)
-    const elapsed = (now - window * windowMs) / windowMs
-    const key = (w: number) => `ratelimit:${rule.name}:${subject}:${w}`
-    // Counting first keeps concurrent hits honest (INCR is atomic); a refused hit is taken back.
-    const current = await this.cache.incrBy(key(window), 1)
-    if (current === 1) await this.cache.expire(key(window), rule.windowSeconds * 2 + 1)
-    const previous = Number(await this.cache.get(key(window - 1)) ?? 0)
-    const estimate = previous * (1 - elapsed) + current
-    if (estimate > rule.limit) {
-      await this.cache.incrBy(key(window), -1)
-      return { allowed: false, remaining: 0, retryAfterSeconds: this.retryAfter(rule, previous, current - 1, elapsed) }
+    const slots = checks.filter(([rule]) => rule.limit > 0).map(([rule, subject]) => {
+      const windowMs = rule.windowSeconds * 1000
+      const window = Math.floor(now / windowMs)
+      const key = (w: number) => `ratelimit:${rule.name}:${subject}:${w}`
+      return { rule, elapsed: (now - window * windowMs) / windowMs, current: key(window), previous: key(window - 1) }
+    })
+    if (!slots.length) return ALLOWED
+    const counted = await this.cache.batch(slots.flatMap(({ rule, current, previous }): CacheCommand[] => [['incrBy', current, 1], ['expire', current, rule.windowSeconds * 2 + 1], ['get', previous]]))
+    let tightest = ALLOWED
+    for (const [i, { rule, elapsed }] of slots.entries()) {
+      const current = Number(counted[i * 3])
+      const previous = Number(counted[i * 3 + 2] ?? 0)
+      const estimate = previous * (1 - elapsed) + current
+      if (estimate > rule.limit) {
+        await this.cache.batch(slots.slice(i).map(({ current: key }): CacheCommand => ['incrBy', key, -1]))
+        return { allowed: false, remaining: 0, retryAfterSeconds: this.retryAfter(rule, previous, current - 1, elapsed) }
+      }
+      const remaining = Math.floor(rule.limit - estimate)
+      if (remaining < tightest.remaining) tightest = { allowed: true, remaining, retryAfterSeconds: 0 }
     }
-    return { allowed: true, remaining: Math.floor(rule.limit - estimate), retryAfterSeconds: 0 }
+    return tightest
   }
 
   /** The wait until the previous window's weight has shrunk enough, or the window turns. */
@@ -88,11 +103,5 @@ export type RateRules = ReturnType<typeof rateRules>
 /** Applies several rules, stopping at the first refusal; `C18N_RATE_LIMIT=off` switches all off. */
 export async function checkAll(limiter: RateLimiter, checks: Array<[RateRule, string]>, env: Record<string, string | undefined> = process.env): Promise<RateDecision> {
   if (env.C18N_RATE_LIMIT === 'off') return ALLOWED
-  let tightest = ALLOWED
-  for (const [rule, subject] of checks) {
-    const decision = await limiter.hit(rule, subject)
-    if (!decision.allowed) return decision
-    if (decision.remaining < tightest.remaining) tightest = decision
-  }
-  return tightest
+  return limiter.hitAll(checks)
 }

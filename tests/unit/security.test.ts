@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { RateLimiter, checkAll, rateRules, ruleFromEnv } from '../../core/security/rate-limit'
+import type { CacheCommand } from '../../core/ports'
 import { emailAllowed, parseDomains } from '../../core/security/identity'
 import { handleFrom } from '../../core/domain/users'
 import { freshDomain } from './helpers'
 
-/** The three Cache operations the limiter uses, in memory, with expiry ignored. */
+/** The Cache's batch, for the commands the limiter sends, in memory, with expiry ignored. */
 function memoryCache() {
   const values = new Map<string, number>()
-  return {
-    values,
-    async get(key: string) { return values.has(key) ? String(values.get(key)) : null },
-    async incrBy(key: string, by: number) {
-      values.set(key, (values.get(key) ?? 0) + by)
-      return values.get(key)!
-    },
-    async expire() { return true },
+  const run = ([name, key, by]: CacheCommand) => {
+    if (name === 'get') return values.has(key) ? String(values.get(key)) : null
+    if (name !== 'incrBy') return null
+    values.set(key, (values.get(key) ?? 0) + Number(by))
+    return values.get(key)!
   }
+  return { values, trips: 0, async batch(commands: CacheCommand[]) {
+    this.trips++
+    return commands.map(run)
+  } }
 }
 
 describe('rate limiter', () => {
@@ -44,6 +46,19 @@ describe('rate limiter', () => {
     const rule = { name: 'signin', limit: 2, windowSeconds: 60 }
     for (let i = 0; i < 10; i++) await limiter.hit(rule, 'ip')
     expect([...cache.values.values()]).toEqual([2])
+  })
+
+  it('counts every rule in one round trip, and takes back the refused hit and those after it', async () => {
+    const cache = memoryCache()
+    const limiter = new RateLimiter(cache, () => 120_000)
+    const [user, ip] = [{ name: 'user', limit: 1, windowSeconds: 60 }, { name: 'ip', limit: 5, windowSeconds: 60 }]
+    expect(await limiter.hitAll([[user, 'u'], [ip, 'addr']])).toMatchObject({ allowed: true, remaining: 0 })
+    expect(cache.trips).toBe(1)
+    expect((await limiter.hitAll([[user, 'u'], [ip, 'addr']])).allowed).toBe(false)
+    expect(cache.trips).toBe(3)
+    // The refused request counted on neither rule; another person behind the address still gets in.
+    expect([...cache.values.values()]).toEqual([1, 1])
+    expect(await limiter.hitAll([[user, 'v'], [ip, 'addr']])).toMatchObject({ allowed: true, remaining: 0 })
   })
 
   it('switches a rule off with 0, and everything off with C18N_RATE_LIMIT=off', async () => {
