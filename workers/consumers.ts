@@ -30,6 +30,8 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
   const ALL_TOPICS = AGGREGATES.map(topicOf)
   const applied = (aggregates: Aggregate[]) => aggregates.map(a => appliedOf(topicOf(a)))
   const group = (job: string) => `${namespace()}.${job}`
+  // Authors' names on live entries, from the people this process keeps (see startConsumers).
+  const people = async (ids: string[]) => new Map([...await domain.users.byIds(ids)].map(([id, user]) => [id, { id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl }]))
   return [
     { group: group('persister'), topics: ALL_TOPICS, handleBatch: deliveries => persistBatch(ports, deliveries) },
     { group: group('cacher'), topics: applied(['users', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => cacheEvents(ports, appliedIn(deliveries)) },
@@ -38,8 +40,8 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
     { group: group('flagger'), topics: applied(['posts', 'reactions']), handleBatch: deliveries => flagEvents(ports, appliedIn(deliveries), freshDocs(deliveries)) },
     // The analytics speed layer reads every topic with activity.
     { group: group('analytics'), topics: applied(['users', 'communities', 'memberships', 'posts', 'reactions', 'shares', 'messages']), handleBatch: deliveries => recordEvents(ports, appliedIn(deliveries)) },
-    { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event)) } },
-    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares', 'media']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries)) } },
+    { group: group('live'), topics: [topicOf('messages')], handleBatch: async (deliveries) => { await broadcastEvents(ports, deliveries.map(d => d.event), people) } },
+    { group: group('live-posts'), topics: applied(['posts', 'reactions', 'shares', 'media']), handleBatch: async (deliveries) => { await broadcastEvents(ports, appliedIn(deliveries), people) } },
     // Renditions and removals of uploaded files; small batches, as each image is decoded in memory.
     { group: group('media'), topics: applied(['media', 'posts', 'messages']), maxBatch: 20, handleBatch: deliveries => handleMediaEvents(ports, appliedIn(deliveries), domain.media.settings, log) },
     { group: group('home-live'), topics: applied(['posts', 'connections', 'memberships']), handleBatch: deliveries => fanOutHome(ports, appliedIn(deliveries), freshDocs(deliveries)) },
@@ -48,6 +50,8 @@ export function pipelineJobs(domain: Domain, log: (line: string) => void = () =>
 }
 
 export async function startConsumers(domain: Domain, log: (line: string) => void = () => {}) {
+  // This process hears the applied stream too, which keeps its caches of people and communities.
+  await domain.publisher.waiters.start()
   const jobs = pipelineJobs(domain, log)
   const subscriptions: Subscription[] = []
   for (const job of jobs) {

@@ -11,14 +11,19 @@ type UserSummary = { id: string, handle: string, displayName: string, avatarUrl:
 
 type Entry = { room: string, eventId: string, kind: LiveKind, at: string, payload: Record<string, unknown> }
 
+/** Finds people by id: the domain's, which keeps those read lately in the process. */
+export type PeopleLookup = (ids: string[]) => Promise<Map<string, UserSummary>>
+
 /** Names looked up once per batch, whoever appears in it several times. */
-function summaries(store: Ports['store']) {
+function summaries(store: Ports['store'], people?: PeopleLookup) {
   const known = new Map<string, Promise<UserSummary>>()
+  const unknown = (userId: string): UserSummary => ({ id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null })
+  const load = (userId: string): Promise<UserSummary> => (people
+    ? people([userId]).then(found => found.get(userId) ?? unknown(userId))
+    : store.collection<{ _id: string, handle: string, displayName: string, avatarUrl: string | null }>('users').findOne({ _id: userId })
+        .then(user => (user ? { id: user._id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl } : unknown(userId))))
   return (userId: string) => {
-    if (!known.has(userId)) {
-      known.set(userId, store.collection<{ _id: string, handle: string, displayName: string, avatarUrl: string | null }>('users').findOne({ _id: userId })
-        .then(user => (user ? { id: user._id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl } : { id: userId, handle: 'unknown', displayName: 'Unknown user', avatarUrl: null })))
-    }
+    if (!known.has(userId)) known.set(userId, load(userId))
     return known.get(userId)!
   }
 }
@@ -30,8 +35,8 @@ async function attachmentsOf(ports: Pick<Ports, 'store'>, ids: string[]) {
 }
 
 /** A batch of events onto the rooms' live streams, appended together (three cache round trips). */
-export async function broadcastEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[]) {
-  const summaryOf = summaries(ports.store)
+export async function broadcastEvents(ports: Pick<Ports, 'store' | 'cache'>, events: CloudEvent[], people?: PeopleLookup) {
+  const summaryOf = summaries(ports.store, people)
   const entries: Entry[] = []
   for (const event of events) {
     const entry = await entryOf(ports, event, summaryOf)

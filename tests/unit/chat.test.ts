@@ -67,6 +67,23 @@ describe('chat', () => {
     expect(await log.lastSeq(direct.id)).toBe(3)
   })
 
+  it('names the author on each live message as they are named when it is sent, and nothing more of them', async () => {
+    const { domain, make } = await freshDomain()
+    const [ann] = [await make('ann'), await make('ben')]
+    const direct = await domain.chat.startDirect(ann.actor, ['ben'])
+    const log = new LiveLog(domain.ports.cache)
+    const authors = async (count: number) => {
+      await eventually(async () => expect(await log.lastSeq(direct.id)).toBe(count), 5000, 50)
+      return (await log.since(direct.id, 0)).events.map(e => (e.payload.message as { author: Record<string, unknown> }).author)
+    }
+    await domain.chat.send(ann.actor, direct.id, { body: 'before' })
+    expect(await authors(1)).toEqual([{ id: ann.id, handle: 'ann', displayName: 'ANN', avatarUrl: null }])
+    // The worker keeps the people it has named: a change on the applied stream renames them.
+    await domain.users.update(ann.actor, 'ann', { displayName: 'Ann Again' })
+    await domain.chat.send(ann.actor, direct.id, { body: 'after' })
+    expect((await authors(2)).map(a => a.displayName)).toEqual(['ANN', 'Ann Again'])
+  })
+
   it('finds messages by their words, only in rooms one can read', async () => {
     const { domain, make } = await freshDomain()
     const [ann, , eve] = [await make('ann'), await make('ben'), await make('eve')]
