@@ -55,6 +55,14 @@ export class CommunityService {
     return this.access.role(communityId, actor.id, async () => (await this.memberships.findOne({ _id: membershipId(communityId, actor.id) }))?.role ?? null)
   }
 
+  /**
+   * Someone says who may read this community changed (a live room's access announcement, which
+   * can arrive before the applied stream does): what this process knows of it is read afresh.
+   */
+  accessChanged(communityId: string) {
+    this.access.forget(communityId)
+  }
+
   /** The ban or mute on this person in this community still running at `now`, if any. */
   async activeBan(communityId: string, userId: string, now: number): Promise<BanDoc | null> {
     const ban = await this.access.ban(communityId, userId, () => bans(this.ports.store).findOne({ _id: `${communityId}:${userId}` }))

@@ -1,7 +1,9 @@
 const MAX_COMMUNITIES = Number(process.env.C18N_COMMUNITY_CACHE_SIZE ?? 5_000)
 const MAX_PER_COMMUNITY = 10_000
+/** The longest anything is kept, should the applied stream stop reaching this process. */
+const MAX_AGE_MS = Number(process.env.C18N_ACCESS_CACHE_MS ?? 10_000)
 
-interface Entry { values: Map<string, unknown> }
+interface Entry { at: number, values: Map<string, unknown> }
 
 /**
  * This process's copy of what access checks read about a community: the community itself, and
@@ -14,6 +16,7 @@ interface Entry { values: Map<string, unknown> }
  * only the persister writes these collections, from those events. A community not found is not
  * kept. A read that began before a change it did not see is not kept either: a generation per
  * community, and one for all of them for reads by address, whose community is not known yet.
+ * Nothing is kept longer than `maxAgeMs`, by this process's clock, whatever the stream says.
  */
 export class CommunityAccessCache {
   private readonly entries = new Map<string, Entry>()
@@ -21,12 +24,17 @@ export class CommunityAccessCache {
   private readonly generations = new Map<string, number>()
   private epoch = 0
 
-  constructor(private readonly live: () => boolean, private readonly max = MAX_COMMUNITIES) {}
+  constructor(
+    private readonly live: () => boolean,
+    private readonly max = MAX_COMMUNITIES,
+    private readonly maxAgeMs = MAX_AGE_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A community by address: the id it was last found under, then that id's entry. */
   async bySlug<Doc extends { _id: string, slug: string }>(slug: string, load: () => Promise<Doc | null>): Promise<Doc | null> {
     const id = this.live() ? this.slugs.get(slug) : undefined
-    const known = id === undefined ? undefined : this.entries.get(id)?.values.get('doc') as Doc | undefined
+    const known = id === undefined ? undefined : this.entry(id)?.values.get('doc') as Doc | undefined
     if (known && known.slug === slug) return known
     const epoch = this.epoch
     const doc = await load()
@@ -64,7 +72,7 @@ export class CommunityAccessCache {
 
   private async remembered<T>(communityId: string, slot: string, load: () => Promise<T | null>, keepNull = false): Promise<T | null> {
     if (!this.live()) return load()
-    const entry = this.entries.get(communityId)
+    const entry = this.entry(communityId)
     if (entry?.values.has(slot)) return entry.values.get(slot) as T | null
     const generation = this.generations.get(communityId) ?? 0
     const value = await load()
@@ -72,10 +80,17 @@ export class CommunityAccessCache {
     return value
   }
 
+  /** What is known of a community, if not too old. */
+  private entry(communityId: string): Entry | undefined {
+    const entry = this.entries.get(communityId)
+    if (entry && this.now() - entry.at > this.maxAgeMs) this.entries.delete(communityId)
+    else return entry
+  }
+
   private keep(communityId: string, slot: string, value: unknown) {
-    let entry = this.entries.get(communityId)
+    let entry = this.entry(communityId)
     if (entry) this.entries.delete(communityId)
-    else entry = { values: new Map() }
+    else entry = { at: this.now(), values: new Map() }
     // Most recently used last, so the first is the one to let go.
     this.entries.set(communityId, entry)
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!)

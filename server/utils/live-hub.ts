@@ -258,6 +258,9 @@ export class LiveHub {
     // Parsed once and sent as the text it came in: one serialisation per room, not per socket.
     const parsed = JSON.parse(text) as ServerFrame | { type: 'access_changed', room: string, reason: string }
     if (isAccessChanged(parsed)) {
+      // The announcement may come before this process hears the change on the applied stream.
+      const [kind, id] = [room.slice(0, room.indexOf(':')), room.slice(room.indexOf(':') + 1)]
+      if (kind === 'posts' || kind === 'community') this.domain.communities.accessChanged(id)
       for (const connection of entry.members) void this.recheck(connection, room, parsed.reason)
       return
     }

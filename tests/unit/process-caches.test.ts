@@ -95,3 +95,19 @@ describe('access checks behind the cache', () => {
     expect(domain.publisher.waiters.listening).toBe(true)
   })
 })
+
+describe('the community access cache, should the applied stream stop', () => {
+  it('keeps nothing longer than its age limit, by its own clock', async () => {
+    let now = 0
+    const cache = new CommunityAccessCache(() => true, 10, 5_000, () => now)
+    const role = counted<string | null>('member')
+    await cache.role('c1', 'u1', role)
+    now = 5_000
+    await cache.role('c1', 'u1', role)
+    expect(role.calls).toBe(1)
+    now = 5_001
+    role.value = null
+    expect(await cache.role('c1', 'u1', role)).toBeNull()
+    expect(role.calls).toBe(2)
+  })
+})
