@@ -1,0 +1,35 @@
+import type { H3Event } from 'h3'
+import { getRequestHeader, setResponseHeader } from 'h3'
+import { defineNitroPlugin } from 'nitropack/runtime'
+import { log } from '../../core/observability/log'
+import { collectProcessMetrics, observeHttp } from '../../core/observability/metrics'
+import { requestIdFrom } from '../../core/observability/request-context'
+import { REQUEST_ID_HEADER } from '../utils/request-id'
+
+/** The route pattern that answered (`/api/posts/:id`), never the URL: ids stay out of the labels. */
+const routeOf = (event: H3Event) => (event.context.matchedRoute as { path?: string } | undefined)?.path ?? '(unrouted)'
+
+/**
+ * Every request gets an id (the caller's `x-request-id` when valid), echoed in the response and
+ * carried by the events it publishes; its latency goes to the request histogram by route pattern.
+ */
+export default defineNitroPlugin((nitroApp) => {
+  if (process.env.NUXT_PREPARE || import.meta.prerender) return
+  collectProcessMetrics()
+  nitroApp.hooks.hook('request', (event: H3Event) => {
+    event.context.requestStartedAt = performance.now()
+    event.context.requestId = requestIdFrom(getRequestHeader(event, REQUEST_ID_HEADER))
+    setResponseHeader(event, REQUEST_ID_HEADER, event.context.requestId)
+  })
+  nitroApp.hooks.hook('afterResponse', (event: H3Event) => {
+    const started = event.context.requestStartedAt
+    if (started === undefined) return
+    const seconds = (performance.now() - started) / 1000
+    const status = event.node?.res?.statusCode ?? 200
+    const route = routeOf(event)
+    observeHttp(event.method, route, status, seconds)
+    const line = { requestid: event.context.requestId, method: event.method, route, path: event.path.split('?')[0], status, ms: Math.round(seconds * 1000) }
+    if (status >= 500) log.error(line, 'request failed')
+    else if (log.isLevelEnabled('debug')) log.debug(line, 'request')
+  })
+})
