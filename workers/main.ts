@@ -18,7 +18,7 @@ const info = (line: string) => log.info(line)
  */
 async function main() {
   const ports = await createPorts(configFromEnv())
-  for (const [name, port] of Object.entries(ports)) log.info({ port: name, implementation: port.kind }, `${name}: ${port.kind}`)
+  for (const [name, port] of Object.entries(ports)) log.info({ adapter: name, implementation: port.kind }, `${name}: ${port.kind}`)
   const domain = createDomain(ports)
   await domain.setup()
   if (process.argv[2] === 'rebuild-views') {

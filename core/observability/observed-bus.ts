@@ -21,8 +21,8 @@ export function observedBus(bus: EventBus): EventBus {
     batchSize.observe({ group }, messages.length)
     const last = messages.at(-1)
     if (last && position) {
-      const behind = BigInt(position.highWatermark) - BigInt(last.offset) - 1n
-      consumerLag.set({ group, topic: last.topic, partition: String(last.partition) }, Number(behind > 0n ? behind : 0n))
+      const behind = Number(position.highWatermark) - Number(last.offset) - 1
+      consumerLag.set({ group, topic: last.topic, partition: String(last.partition) }, Math.max(0, behind))
     }
   }
   return {

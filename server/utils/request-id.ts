@@ -4,8 +4,8 @@ declare module 'h3' {
   interface H3EventContext {
     /** Set for every request by the observe plugin; events published for it carry it. */
     requestId?: string
-    /** When the request came in (performance.now()), for its latency. */
-    requestStartedAt?: number
+    /** What went wrong, when the request failed: for its log line. */
+    requestError?: string
   }
 }
 
