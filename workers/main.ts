@@ -3,12 +3,13 @@ import { closePorts, configFromEnv, createPorts } from '../adapters/factory'
 import { portsHealth } from '../adapters/health'
 import { createDomain } from '../core/domain'
 import { rebuildViews } from '../core/pipeline/rebuild'
-import { log as rootLog } from '../core/observability/log'
+import { log } from '../core/observability/log'
 import { collectProcessMetrics, metricsAllowed, metricsText } from '../core/observability/metrics'
 import { startConsumers } from './consumers'
 import { startBatchScheduler } from '../core/analytics/scheduler'
 
-const log = rootLog.child({ process: 'worker' })
+// Every line of this process says it is the worker's, the pipeline's own lines too.
+log.setBindings({ process: 'worker' })
 const info = (line: string) => log.info(line)
 
 /**

@@ -6,7 +6,7 @@ import { log } from '../../core/observability/log'
 export default defineNitroPlugin((nitroApp) => {
   if (process.env.NUXT_PREPARE || import.meta.prerender) return
   useDomain().catch((error: Error) => {
-    log.error({ process: 'app', error: error.message }, `could not start: ${error.message}`)
+    log.error({ error: error.message }, `could not start: ${error.message}`)
     process.exit(1)
   })
   nitroApp.hooks.hook('close', shutdownDomain)

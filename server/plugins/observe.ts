@@ -27,6 +27,8 @@ function record(event: H3Event, started: number) {
 export default defineNitroPlugin((nitroApp) => {
   if (process.env.NUXT_PREPARE || import.meta.prerender) return
   collectProcessMetrics()
+  // Every line of this process says it is the app's, the pipeline's own lines too (embedded mode).
+  log.setBindings({ process: 'app' })
   nitroApp.hooks.hook('request', (event: H3Event) => {
     const started = performance.now()
     event.context.requestId = requestIdFrom(getRequestHeader(event, REQUEST_ID_HEADER))

@@ -3,9 +3,8 @@ import { seedDemoData } from '../../core/demo/seed'
 import { type Domain, createDomain } from '../../core/domain'
 import { startConsumers } from '../../workers/consumers'
 import { startBatchScheduler } from '../../core/analytics/scheduler'
-import { log as rootLog } from '../../core/observability/log'
+import { log } from '../../core/observability/log'
 
-const log = rootLog.child({ process: 'app' })
 const info = (line: string) => log.info(line)
 
 // One set of connections per server process (not per request): sharing it is the point.

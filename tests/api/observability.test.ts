@@ -1,6 +1,11 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { EmbeddedEventBus } from '../../adapters/embedded/event-bus'
 import { ApiClient } from '../support/client'
-import { type RunningServer, startServer } from '../support/server'
+import { type RunningServer, freePort, startServer } from '../support/server'
 import { eventually } from '../contract/suites/wait'
 
 const baseURL = () => inject('baseURL')
@@ -77,5 +82,38 @@ describe('with a metrics token and debug logs', () => {
       expect(jobs).toEqual(expect.arrayContaining(['persister', 'indexer', 'analytics']))
     }, 20_000, 100)
     expect(lines().find(l => l.msg === 'request' && l.requestid === id)).toMatchObject({ level: 20, method: 'POST', route: '/api/communities', status: 201 })
+  })
+})
+
+describe('the worker\'s metrics', () => {
+  let worker: ChildProcess
+  let url = ''
+  let output = ''
+  const dataDir = mkdtempSync(join(tmpdir(), 'c18n-worker-metrics-'))
+  beforeAll(async () => {
+    const port = await freePort()
+    url = `http://127.0.0.1:${port}`
+    // Embedded ports on a folder of its own: its bus is a SQLite log this test can write to as well.
+    const { KAFKA_BROKERS: _k, MONGODB_URI: _m, REDIS_URL: _r, ELASTICSEARCH_URL: _e, S3_ENDPOINT: _s, ...env } = process.env
+    worker = spawn(process.execPath, ['.output/worker/index.mjs'], { env: { ...env, WORKER_HEALTH_PORT: String(port), C18N_DATA_DIR: dataDir, C18N_METRICS_TOKEN: 'worker-token-9d2e' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    worker.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString() })
+    await eventually(async () => expect((await fetch(`${url}/health`)).ok).toBe(true), 60_000, 200)
+  }, 90_000)
+  afterAll(() => { worker?.kill('SIGTERM') })
+
+  it('serves its consumers\' batches and lag, on its local listener, to the bearer of the token', async () => {
+    expect((await scrape(url)).status).toBe(401)
+    // A message no event schema accepts: the persister dead-letters it, and its batch is handled.
+    const bus = new EmbeddedEventBus(join(dataDir, 'bus.sqlite'))
+    await bus.publish('c18n.users', [{ key: 'worker-metrics', value: 'not an event' }])
+    await bus.close()
+    const persister = async () => series((await scrape(url, { authorization: 'Bearer worker-token-9d2e' })).text, 'c18n_consumer_batch_size_count').find(s => s.labels === 'group="c18n.persister"')?.value
+    await eventually(async () => expect(await persister()).toBe(1), 20_000, 200)
+    const { text } = await scrape(url, { authorization: 'Bearer worker-token-9d2e' })
+    expect(series(text, 'c18n_consumer_lag').filter(s => s.labels.startsWith('group="c18n.persister",topic="c18n.users"')).map(s => s.value)).toEqual([0])
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m)
+    // Its log is JSON, and says what it dead-lettered.
+    const letters = output.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l)).filter(l => l.msg === 'dead-lettered')
+    expect(letters).toEqual([expect.objectContaining({ process: 'worker', group: 'c18n.persister', level: 40 })])
   })
 })
