@@ -239,8 +239,8 @@ export class LiveHub {
     const last = connection.seq.get(event.room) ?? Number.POSITIVE_INFINITY
     if (event.seq <= last) return
     connection.seq.set(event.room, event.seq)
-    this.send(connection, event, text)
     liveDeliveries.inc({ kind: event.kind })
+    this.send(connection, event, text)
   }
 
   private async listen(room: string, connection: Connection) {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { EmbeddedEventBus } from '../../adapters/embedded/event-bus'
 import { ApiClient } from '../support/client'
+import { LiveClient } from '../support/live-client'
 import { type RunningServer, freePort, startServer } from '../support/server'
 import { eventually } from '../contract/suites/wait'
 
@@ -82,6 +83,29 @@ describe('with a metrics token and debug logs', () => {
       expect(jobs).toEqual(expect.arrayContaining(['persister', 'indexer', 'analytics']))
     }, 20_000, 100)
     expect(lines().find(l => l.msg === 'request' && l.requestid === id)).toMatchObject({ level: 20, method: 'POST', route: '/api/communities', status: 201 })
+  })
+
+  it('counts open websocket connections and the live events delivered to them', async () => {
+    const token = { authorization: 'Bearer scrape-token-4b1c' }
+    const value = async (name: string, labels = '') => series((await scrape(server.url, token)).text, name).find(s => s.labels === labels)?.value
+    const grace = await new ApiClient(server.url).signIn('grace')
+    const community = (await grace.post('/api/communities', { name: 'Live counts', slug: `live-counts-${Date.now().toString(36)}`, topics: [] })).json
+    const live = await LiveClient.connect(server.url, { cookie: grace.cookieHeader, origin: server.url })
+    try {
+      const room = `community:${community.id}`
+      expect((await live.call({ type: 'subscribe', room })).type).toBe('subscribed')
+      const ack = await live.call({ type: 'send', room, body: 'counted' })
+      await live.next(f => f.type === 'event' && f.kind === 'message.sent' && f.payload.message.id === ack.result.message.id)
+      // The only socket of this server; its delivery is counted before it is sent.
+      expect((await scrape(server.url, token)).text).toMatch(/^c18n_live_connections 1$/m)
+      expect(await value('c18n_live_deliveries_total', 'kind="message.sent"')).toBeGreaterThanOrEqual(1)
+      // The frame was a request of its own: its message's event carried a fresh id to the live group.
+      await eventually(() => expect(lines().some(l => l.msg === 'batch handled' && String(l.group).endsWith('.live') && /^[0-9a-f-]{36}$/.test(l.requestids?.[0] ?? ''))).toBe(true), 10_000, 100)
+    }
+    finally {
+      live.close()
+    }
+    await eventually(async () => expect((await scrape(server.url, token)).text).toMatch(/^c18n_live_connections 0$/m), 10_000, 100)
   })
 })
 
