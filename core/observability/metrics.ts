@@ -66,7 +66,7 @@ let processMetrics = false
 export function collectProcessMetrics() {
   if (processMetrics) return
   processMetrics = true
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 })
+  collectDefaultMetrics({ register: registry })
 }
 
 /** `2xx`, `4xx`, `5xx`: the label that keeps the histogram's series few. */

@@ -109,15 +109,16 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
         await grouped.submit(deliveries).catch(error => (error instanceof SharedCallFailed ? handleBatch(deliveries) : Promise.reject(error)))
         // A slow batch says where the time goes, without a profiler.
         const ms = Date.now() - started
-        if (ms > SLOW_BATCH_MS) log.warn({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries) }, 'slow batch')
-        else if (log.isLevelEnabled('debug')) log.debug({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries) }, 'batch handled')
+        // A warning names a few of the batch's requests; the debug line, for following one, all of them.
+        if (ms > SLOW_BATCH_MS) log.warn({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries).slice(0, 10) }, 'slow batch')
+        if (log.isLevelEnabled('debug')) log.debug({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries) }, 'batch handled')
         for (const m of messages) lettered.delete(whereOf(m))
         return
       }
       catch (error) {
         if (deliveries.length > 1) {
           isolating.add(first)
-          log.warn({ group: job.group, from: first, events: deliveries.length, error: (error as Error).message, requestids: requestIdsOf(deliveries) }, 'batch failed: retrying it event by event')
+          log.warn({ group: job.group, from: first, events: deliveries.length, error: (error as Error).message, requestids: requestIdsOf(deliveries).slice(0, 10) }, 'batch failed: retrying it event by event')
         }
         else if (!countAttempt(deliveries[0]!)) throw error
         else {
