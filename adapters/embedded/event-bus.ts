@@ -148,7 +148,7 @@ export class EmbeddedEventBus implements EventBus {
       const last = batch.at(-1)!
       for (let attempt = 0; !stopped; attempt++) {
         try {
-          await handler(batch)
+          await handler(batch, { highWatermark: String(this.endOf(last.topic, last.partition) + 1) })
           this.commit(options.groupId, last.topic, last.partition, Number(last.offset))
           return
         }

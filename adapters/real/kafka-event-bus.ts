@@ -141,7 +141,7 @@ export class KafkaEventBus implements EventBus {
               // A long batch (a first load, a slow store) keeps the member's session alive meanwhile.
               const beat = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_MS)
               try {
-                await handler(part)
+                await handler(part, { highWatermark: batch.highWatermark })
                 break
               }
               catch (error) {

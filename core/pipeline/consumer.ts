@@ -4,6 +4,7 @@ import { eventDataSchemas } from '../../shared/schemas/event-data'
 import { type CloudEvent, cloudEventSchema, dlqOf } from '../../shared/schemas/events'
 import { type Applied, appliedSchema, isAppliedTopic } from './applied'
 import { GroupCommit, SharedCallFailed } from './group-commit'
+import { log } from '../observability/log'
 
 /** Attempts before a failing event goes to the dead-letter topic and the consumer moves on. */
 export const MAX_ATTEMPTS = Number(process.env.C18N_MAX_ATTEMPTS ?? 5)
@@ -33,6 +34,8 @@ export interface ConsumerJob {
 
 const describe = (error: unknown) => (error instanceof ZodError ? error.issues.map(i => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ') : (error as Error).message)
 const whereOf = (message: DeliveredMessage) => `${message.topic}/${message.partition}@${message.offset}`
+/** The requests a batch's events came from, for its log line. */
+const requestIdsOf = (deliveries: Delivery[]) => [...new Set(deliveries.map(d => d.event.requestid).filter(Boolean))]
 
 function letterOf(group: string, message: DeliveredMessage, error: string, attempts: number) {
   const letter = { error, attempts, group, failedAt: new Date().toISOString(), original: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key, value: message.value } }
@@ -77,7 +80,7 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
     for (const [topic, messages] of byTopic) await bus.publish(topic, messages)
     for (const l of fresh) {
       lettered.add(whereOf(l.message))
-      console.warn(`[${job.group}] dead-lettered ${whereOf(l.message)}: ${l.error}`)
+      log.warn({ group: job.group, at: whereOf(l.message), attempts: l.attempts, error: l.error }, 'dead-lettered')
     }
   }
 
@@ -105,14 +108,17 @@ export async function runConsumer(bus: EventBus, job: ConsumerJob): Promise<Subs
         // before anything counts as a failure of its own.
         await grouped.submit(deliveries).catch(error => (error instanceof SharedCallFailed ? handleBatch(deliveries) : Promise.reject(error)))
         // A slow batch says where the time goes, without a profiler.
-        if (Date.now() - started > SLOW_BATCH_MS) console.warn(`[${job.group}] a batch of ${deliveries.length} from ${first} took ${Date.now() - started} ms`)
+        const ms = Date.now() - started
+        // A warning names a few of the batch's requests; the debug line, for following one, all of them.
+        if (ms > SLOW_BATCH_MS) log.warn({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries).slice(0, 10) }, 'slow batch')
+        if (log.isLevelEnabled('debug')) log.debug({ group: job.group, from: first, events: deliveries.length, ms, requestids: requestIdsOf(deliveries) }, 'batch handled')
         for (const m of messages) lettered.delete(whereOf(m))
         return
       }
       catch (error) {
         if (deliveries.length > 1) {
           isolating.add(first)
-          console.warn(`[${job.group}] a batch of ${deliveries.length} failed (${(error as Error).message}): retrying it event by event`)
+          log.warn({ group: job.group, from: first, events: deliveries.length, error: (error as Error).message, requestids: requestIdsOf(deliveries).slice(0, 10) }, 'batch failed: retrying it event by event')
         }
         else if (!countAttempt(deliveries[0]!)) throw error
         else {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type Aggregate, type CloudEvent, topicOf } from '../../shared/schemas/events'
+import { currentRequestId } from '../observability/request-context'
 
 const SOURCE = '/c18n/api'
 
@@ -12,12 +13,14 @@ export interface PendingEvent {
 }
 
 export function newEvent(aggregate: Aggregate, type: string, subject: string, key: string, data: Record<string, unknown>, actorId?: string): PendingEvent {
+  // The request that caused it, so every consumer can say which request an event came from.
+  const requestId = currentRequestId()
   return {
     aggregate,
     key,
     event: {
       specversion: '1.0', id: randomUUID(), source: SOURCE, type: `c18n.${type}`, time: new Date().toISOString(),
-      subject, datacontenttype: 'application/json', ...(actorId ? { actorid: actorId } : {}), data,
+      subject, datacontenttype: 'application/json', ...(actorId ? { actorid: actorId } : {}), ...(requestId ? { requestid: requestId } : {}), data,
     },
   }
 }

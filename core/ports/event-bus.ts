@@ -45,7 +45,13 @@ export type MessageHandler = (message: DeliveredMessage) => Promise<void>
  * offset after the last one is committed, once for the batch. A handler that throws gets the same
  * batch again (at-least-once delivery); later messages of the partition wait.
  */
-export type BatchHandler = (messages: DeliveredMessage[]) => Promise<void>
+export type BatchHandler = (messages: DeliveredMessage[], position?: BatchPosition) => Promise<void>
+
+/** Where a batch stands in its partition, given by a bus that knows it without asking the broker. */
+export interface BatchPosition {
+  /** The offset the partition's next message will get (Kafka's high watermark): the lag is what lies between. */
+  highWatermark: string
+}
 
 export interface Subscription { stop(): Promise<void> }
 

@@ -1,4 +1,5 @@
 import type { Peer } from 'crossws'
+import { newRequestId, withRequestId } from '../../core/observability/request-context'
 import { LiveHub } from '../utils/live-hub'
 import { allowFrame } from '../utils/security'
 import { actorOfUpgrade, originAllowed } from '../utils/live-session'
@@ -49,7 +50,9 @@ export default defineWebSocketHandler({
     const raw = message.rawData as ArrayBuffer | Buffer | string
     const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength
     if (size > MAX_FRAME_BYTES) return peer.close(1009, `frame too large: at most ${MAX_FRAME_BYTES / 1024} KiB`)
-    await (await useHub()).receive(connection, message.text())
+    const hub = await useHub()
+    // Each frame is a request of its own: the events it publishes carry a fresh request id.
+    await withRequestId(newRequestId(), () => hub.receive(connection, message.text()))
   },
   async close(peer) {
     const connection = await connections.get(peer)

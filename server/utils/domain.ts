@@ -3,6 +3,9 @@ import { seedDemoData } from '../../core/demo/seed'
 import { type Domain, createDomain } from '../../core/domain'
 import { startConsumers } from '../../workers/consumers'
 import { startBatchScheduler } from '../../core/analytics/scheduler'
+import { log } from '../../core/observability/log'
+
+const info = (line: string) => log.info(line)
 
 // One set of connections per server process (not per request): sharing it is the point.
 let booting: Promise<Domain> | null = null
@@ -23,18 +26,18 @@ async function boot(): Promise<Domain> {
   await domain.setup()
   // Join the applied stream before serving: a write's outcome is pushed to the process that waits for it.
   await domain.publisher.waiters.start()
-  for (const [name, port] of Object.entries(ports)) console.info(`[c18n] ${name}: ${port.kind}`)
+  for (const [name, port] of Object.entries(ports)) log.info({ adapter: name, implementation: port.kind }, `${name}: ${port.kind}`)
   if (runsConsumers(ports.bus.kind)) {
-    const consumers = await startConsumers(domain, line => console.info(`[c18n] ${line}`))
+    const consumers = await startConsumers(domain, info)
     // The analytics batch layer's schedule runs where the consumers do.
-    const stopBatches = await startBatchScheduler(ports.jobs, options => domain.analytics.runBatch(options), line => console.info(`[c18n] ${line}`))
+    const stopBatches = await startBatchScheduler(ports.jobs, options => domain.analytics.runBatch(options), info)
     stopConsumers = async () => {
       await stopBatches()
       await consumers.stop()
     }
   }
-  else console.info('[c18n] event consumers run in the worker process (npm run worker)')
-  if (process.env.C18N_SEED !== 'false') await seedDemoData(domain, line => console.info(`[c18n] ${line}`))
+  else info('event consumers run in the worker process (npm run worker)')
+  if (process.env.C18N_SEED !== 'false') await seedDemoData(domain, info)
   return domain
 }
 

@@ -4,6 +4,7 @@ import { DomainError } from '../../core/domain'
 import { LiveLog, liveChannel } from '../../core/realtime/live-log'
 import { SESSIONS_CHANNEL, type SessionRevoked, isAccessChanged } from '../../core/realtime/access'
 import { visibleBacklog } from '../../core/realtime/backlog'
+import { liveConnections, liveDeliveries } from '../../core/observability/metrics'
 import { type ClientFrame, type ErrorCode, type LiveEvent, type ServerFrame, clientFrameSchema } from '../../shared/realtime/protocol'
 
 /** The socket side of a connection: what the hub needs from a crossws peer. */
@@ -90,12 +91,13 @@ export class LiveHub {
   open(socket: Socket, actor: Actor | null, name: string, ip = '', sessionVersion = 0, sessionId: string | null = null, origin = ''): Connection {
     const connection: Connection = { id: randomUUID(), actor, sessionVersion, sessionId, origin, ip, name, socket, seq: new Map(), pending: new Map(), tokens: BUCKET.capacity, refilledAt: Date.now(), refused: 0, typedAt: new Map() }
     this.connections.set(connection.id, connection)
+    liveConnections.inc()
     this.send(connection, { type: 'hello', userId: actor?.id ?? null, connectionId: connection.id })
     return connection
   }
 
   async close(connection: Connection) {
-    this.connections.delete(connection.id)
+    if (this.connections.delete(connection.id)) liveConnections.dec()
     await Promise.all([...connection.seq.keys()].map(room => this.leave(connection, room)))
   }
 
@@ -237,6 +239,7 @@ export class LiveHub {
     const last = connection.seq.get(event.room) ?? Number.POSITIVE_INFINITY
     if (event.seq <= last) return
     connection.seq.set(event.room, event.seq)
+    liveDeliveries.inc({ kind: event.kind })
     this.send(connection, event, text)
   }
 

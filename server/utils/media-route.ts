@@ -5,6 +5,8 @@ import { mediaParamsSchema } from '../../shared/schemas/media'
 import { paramsValidated, toHttpError } from './api'
 import { useDomain } from './domain'
 import { getActor } from './session'
+import { withRequestId } from '../../core/observability/request-context'
+import { requestIdOf } from './request-id'
 
 /**
  * The two media routes that move bytes rather than JSON (the embedded upload and the read),
@@ -14,7 +16,9 @@ export function defineMediaRoute<R>(handler: (context: { event: H3Event, actor: 
   return defineEventHandler(async (event) => {
     try {
       const { id } = paramsValidated(event, mediaParamsSchema)
-      return await handler({ event, actor: await getActor(event), domain: await useDomain(), id })
+      const context = { event, actor: await getActor(event), domain: await useDomain(), id }
+      const requestId = requestIdOf(event)
+      return await (requestId ? withRequestId(requestId, () => handler(context)) : handler(context))
     }
     catch (error) {
       throw toHttpError(error)

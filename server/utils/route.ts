@@ -6,6 +6,8 @@ import type { RouteSpec } from '../../shared/api/contract'
 import { httpError, paramsValidated, queryValidated, readValidated, toHttpError } from './api'
 import { useDomain } from './domain'
 import { getActor } from './session'
+import { withRequestId } from '../../core/observability/request-context'
+import { requestIdOf } from './request-id'
 
 /** Request bodies are small JSON documents; media has its own upload route. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -36,7 +38,10 @@ export function defineRoute<S extends RouteSpec, R>(spec: S, handler: (context: 
       const query = spec.query ? queryValidated(event, spec.query) : undefined
       const body = spec.body ? await readValidated(event, spec.body) : undefined
       const domain = await useDomain()
-      const result = await handler({ event, actor, domain, params, query, body } as RouteContext<S>)
+      // Inside the request's id: the events the handler publishes carry it.
+      const context = { event, actor, domain, params, query, body } as RouteContext<S>
+      const requestId = requestIdOf(event)
+      const result = requestId ? await withRequestId(requestId, () => handler(context)) : await handler(context)
       if (spec.status) setResponseStatus(event, spec.status)
       return spec.status === 204 ? null : result
     }

@@ -11,6 +11,8 @@ export const cloudEventSchema = z.object({
   datacontenttype: z.literal('application/json'),
   /** Extension attribute: who caused the event. */
   actorid: z.string().max(64).optional(),
+  /** Extension attribute: the HTTP request (or websocket frame) that caused the event, for its logs. */
+  requestid: z.string().max(64).optional(),
   data: z.record(z.string(), z.unknown()),
 })
 export type CloudEvent<T = Record<string, unknown>> = Omit<z.infer<typeof cloudEventSchema>, 'data'> & { data: T }

@@ -98,6 +98,20 @@ export function eventBusContract(label: string, open: () => Promise<EventBus>) {
       await sub.stop()
     })
 
+    it('tells a batch handler its partition\'s high watermark, from which its lag is counted', async () => {
+      const topic = unique('contract.watermark')
+      await bus.ensureTopics([{ name: topic, partitions: 1 }])
+      await bus.publish(topic, Array.from({ length: 7 }, (_, i) => ({ key: 'k', value: String(i) })))
+      const seen: Array<{ last: number, highWatermark?: string }> = []
+      const sub = await bus.subscribeBatch({ groupId: unique('g'), topics: [topic], fromBeginning: true, maxBatch: 3 }, async (messages, position) => {
+        seen.push({ last: Number(messages.at(-1)!.offset), highWatermark: position?.highWatermark })
+      })
+      await eventually(() => expect(seen.at(-1)?.last).toBe(6), 30_000)
+      await sub.stop()
+      // All seven were there before the group joined: every batch is told the partition ends at 7.
+      expect(seen.map(b => b.highWatermark)).toEqual(seen.map(() => '7'))
+    })
+
     it('answers ping', async () => {
       expect(await bus.ping()).toBe(true)
     })
