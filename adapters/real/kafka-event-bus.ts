@@ -5,7 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 const MAX_BACKOFF_MS = 5000
 const DEFAULT_MAX_BATCH = 500
-const PARTITIONS_CONCURRENTLY = 6
+/**
+ * Partitions whose batches a consumer hands on at once. The pipeline's jobs put the batches that
+ * arrive together into one call (group commit), so this bounds how large that call can get: with
+ * a few events per partition per fetch, six partitions made calls of fifteen events.
+ */
+const PARTITIONS_CONCURRENTLY = Number(process.env.C18N_KAFKA_PARTITIONS_CONCURRENTLY ?? 64)
 const HEARTBEAT_MS = 2000
 
 // kafkajs 2.2 sets a negative timer on Node 22+, which Node reports as a TimeoutNegativeWarning
