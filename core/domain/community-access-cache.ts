@@ -39,16 +39,15 @@ export class CommunityAccessCache {
     const epoch = this.epoch
     const doc = await load()
     if (doc && this.live() && this.epoch === epoch) {
-      this.slugs.set(slug, doc._id)
+      this.rememberSlug(slug, doc._id)
       this.keep(doc._id, 'doc', doc)
-      if (this.slugs.size > this.max) this.slugs.delete(this.slugs.keys().next().value!)
     }
     return doc
   }
 
   async byId<Doc extends { _id: string, slug: string }>(id: string, load: () => Promise<Doc | null>): Promise<Doc | null> {
     const doc = await this.remembered(id, 'doc', load)
-    if (doc && this.live()) this.slugs.set(doc.slug, id)
+    if (doc && this.live()) this.rememberSlug(doc.slug, id)
     return doc
   }
 
@@ -78,6 +77,12 @@ export class CommunityAccessCache {
     const value = await load()
     if ((value !== null || keepNull) && this.live() && (this.generations.get(communityId) ?? 0) === generation) this.keep(communityId, slot, value)
     return value
+  }
+
+  /** The id an address was last found under, bounded like the entries. */
+  private rememberSlug(slug: string, id: string) {
+    this.slugs.set(slug, id)
+    if (this.slugs.size > this.max) this.slugs.delete(this.slugs.keys().next().value!)
   }
 
   /** What is known of a community, if not too old. */

@@ -5,8 +5,7 @@ import { mediaParamsSchema } from '../../shared/schemas/media'
 import { paramsValidated, toHttpError } from './api'
 import { useDomain } from './domain'
 import { getActor } from './session'
-import { withRequestId } from '../../core/observability/request-context'
-import { requestIdOf } from './request-id'
+import { inRequest } from './request-id'
 
 /**
  * The two media routes that move bytes rather than JSON (the embedded upload and the read),
@@ -17,8 +16,7 @@ export function defineMediaRoute<R>(handler: (context: { event: H3Event, actor: 
     try {
       const { id } = paramsValidated(event, mediaParamsSchema)
       const context = { event, actor: await getActor(event), domain: await useDomain(), id }
-      const requestId = requestIdOf(event)
-      return await (requestId ? withRequestId(requestId, () => handler(context)) : handler(context))
+      return await inRequest(event, () => handler(context))
     }
     catch (error) {
       throw toHttpError(error)

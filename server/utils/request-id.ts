@@ -1,4 +1,5 @@
 import type { H3Event } from 'h3'
+import { withRequestId } from '../../core/observability/request-context'
 
 declare module 'h3' {
   interface H3EventContext {
@@ -11,5 +12,8 @@ declare module 'h3' {
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 
-/** The request's id: the plugin sets one on every request; a fresh fallback should it not have run. */
-export const requestIdOf = (event: H3Event): string | undefined => event.context.requestId
+/** Runs a route's work inside its request's id (set by the observe plugin), so the events it publishes carry it. */
+export async function inRequest<T>(event: H3Event, work: () => T | Promise<T>): Promise<T> {
+  const requestId = event.context.requestId
+  return requestId ? withRequestId(requestId, work) : work()
+}

@@ -6,8 +6,7 @@ import type { RouteSpec } from '../../shared/api/contract'
 import { httpError, paramsValidated, queryValidated, readValidated, toHttpError } from './api'
 import { useDomain } from './domain'
 import { getActor } from './session'
-import { withRequestId } from '../../core/observability/request-context'
-import { requestIdOf } from './request-id'
+import { inRequest } from './request-id'
 
 /** Request bodies are small JSON documents; media has its own upload route. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -40,8 +39,7 @@ export function defineRoute<S extends RouteSpec, R>(spec: S, handler: (context: 
       const domain = await useDomain()
       // Inside the request's id: the events the handler publishes carry it.
       const context = { event, actor, domain, params, query, body } as RouteContext<S>
-      const requestId = requestIdOf(event)
-      const result = requestId ? await withRequestId(requestId, () => handler(context)) : await handler(context)
+      const result = await inRequest(event, () => handler(context))
       if (spec.status) setResponseStatus(event, spec.status)
       return spec.status === 204 ? null : result
     }
